@@ -1,0 +1,1 @@
+"""Store backends and the factory that picks one from a URL."""
