@@ -135,6 +135,17 @@ class Follow:
     followee: str
 
 
+@dataclass(frozen=True, slots=True)
+class FollowBatch:
+    """Many follow edges at once: follower files hold millions, and one object per edge is too slow.
+
+    ``edges`` are (follower, followee) qualified ids; ``first_line`` is where the batch began."""
+
+    edges: list[tuple[str, str]]
+    file: str = ""
+    first_line: int = 0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StateChange:
     """A customer's state toward a brand changed because of a post."""
