@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 
-class CustomerType(str, Enum):
+class CustomerType(StrEnum):
     """The six social-customer types, plus OTHER for everything else."""
 
     VENTING = "VENTING"

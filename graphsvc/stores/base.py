@@ -10,9 +10,10 @@ Paging is keyset paging: a :class:`Page` carries an opaque ``end_cursor`` to pas
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 from graphsvc.model import (
@@ -41,7 +42,7 @@ class Page(Generic[T]):
     has_next: bool
 
 
-class CustomerOrder(str, Enum):
+class CustomerOrder(StrEnum):
     """How :meth:`Store.list_customers` sorts: by id, or by a stored metric, largest first."""
 
     ID = "ID"
@@ -61,7 +62,7 @@ class CustomerFilter:
     order: CustomerOrder = CustomerOrder.ID
 
 
-class InteractionOrder(str, Enum):
+class InteractionOrder(StrEnum):
     NEWEST = "NEWEST"  # created_at descending
     DUE = "DUE"  # response due time ascending (most overdue first); unclassified last
 
@@ -101,6 +102,10 @@ class Store(Protocol):
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None: ...
 
+    def batch(self) -> AbstractContextManager[None]:
+        """Group the writes made inside into one atomic unit where the backend can
+        (SQLite: one transaction; Neo4j: each write is its own transaction)."""
+
     def ping(self) -> None:
         """Raise :class:`~graphsvc.errors.StoreUnavailable` when the store cannot answer."""
 
@@ -120,12 +125,10 @@ class Store(Protocol):
         Classifications carried on posts are ignored here: use :meth:`record_classifications`.
         """
 
-    def upsert_follows(self, follows: Iterable[Follow]) -> int:
+    def upsert_follows(self, follows: Iterable[Follow | tuple[str, str]]) -> int:
         """Add follow edges (endpoints become accounts if unknown); returns edges new to the store."""
 
-    def record_classifications(
-        self, labels: Iterable[tuple[str, Classification]]
-    ) -> tuple[StateChange, ...]:
+    def record_classifications(self, labels: Iterable[tuple[str, Classification]]) -> tuple[StateChange, ...]:
         """Set the classification of posts by id and re-derive the state of every affected
         (customer, brand) pair; returns only the state changes that did not exist before."""
 
@@ -147,9 +150,7 @@ class Store(Protocol):
     def replies_to(self, post_ids: Sequence[str]) -> dict[str, tuple[Post, ...]]:
         """Direct replies to each post, oldest first."""
 
-    def list_customers(
-        self, flt: CustomerFilter, first: int, after: str | None = None
-    ) -> Page[Account]: ...
+    def list_customers(self, flt: CustomerFilter, first: int, after: str | None = None) -> Page[Account]: ...
 
     def list_interactions(
         self, flt: InteractionFilter, first: int, after: str | None = None

@@ -1,0 +1,51 @@
+"""Opaque keyset cursors shared by every backend.
+
+A cursor is the sort key of the last item on a page, JSON-encoded and base64url-wrapped, so
+clients treat it as opaque while backends resume exactly after it.
+
+>>> decode_cursor(encode_cursor([3.5, "x:1"]))
+[3.5, 'x:1']
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from graphsvc.errors import BadUserInput
+from graphsvc.stores.base import Page
+
+T = TypeVar("T")
+
+
+def encode_cursor(key: Sequence[Any]) -> str:
+    raw = json.dumps(list(key), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    """The sort key inside ``cursor``; a cursor not made by :func:`encode_cursor` is bad input."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadUserInput(f"cursor {cursor!r} is not valid; pass the endCursor of a previous page") from exc
+    if not isinstance(key, list):
+        raise BadUserInput(f"cursor {cursor!r} is not valid; pass the endCursor of a previous page")
+    return key
+
+
+def make_page(rows: Sequence[T], first: int, key_of: Callable[[T], Sequence[Any]]) -> Page[T]:
+    """A page from up to ``first + 1`` rows: the extra row only tells that another page exists."""
+    items = tuple(rows[:first])
+    has_next = len(rows) > first
+    end = encode_cursor(key_of(items[-1])) if items else None
+    return Page(items=items, end_cursor=end, has_next=has_next)
+
+
+def check_first(first: int) -> None:
+    if first < 0:
+        raise BadUserInput(f"first must be 0 or more, got {first}")

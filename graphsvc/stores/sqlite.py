@@ -1,0 +1,796 @@
+"""The embedded default store: one SQLite file in WAL mode, durable and zero set-up.
+
+Each thread gets its own connection (SQLite connections are not shared across threads); writes
+are batched with ``executemany`` inside one transaction per call, or per :meth:`SqliteStore.batch`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from graphsvc.errors import ConfigError, StoreUnavailable
+from graphsvc.model import (
+    Account,
+    ApiKey,
+    Brand,
+    Classification,
+    CustomerState,
+    CustomerType,
+    Follow,
+    Metrics,
+    Post,
+    Response,
+    StateChange,
+    Stats,
+    brand_key,
+)
+from graphsvc.stores.base import (
+    CustomerFilter,
+    CustomerOrder,
+    InteractionFilter,
+    InteractionOrder,
+    Page,
+    StateChangeFilter,
+)
+from graphsvc.stores.paging import check_first, decode_cursor, make_page
+from graphsvc.stores.sqlite_schema import migrate
+from graphsvc.stores.states import derive_changes
+
+# SQLite caps bound parameters per statement; chunk IN (...) lists well below it.
+_CHUNK = 900
+
+_POST_COLUMNS = (
+    "p.id, p.text, p.lang, p.created_at, p.author, p.in_reply_to, p.by_brand, p.type, p.confidence,"
+    " p.cues, p.label_lang, p.needs_response, p.sla, p.version, p.responded_at, p.response_post,"
+    " (SELECT group_concat(brand, char(31)) FROM post_brands WHERE post = p.id)"
+)
+_ACCOUNT_COLUMNS = "a.id, a.handle, a.name, a.followers, a.brand"
+_METRIC_COLUMN = {
+    CustomerOrder.REACH1: "reach1",
+    CustomerOrder.REACH2: "reach2",
+    CustomerOrder.INFLUENCE: "influence",
+}
+
+
+def ts(at: datetime) -> float:
+    """Epoch seconds of an aware datetime; naive datetimes are taken as UTC."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.timestamp()
+
+
+def dt(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def path_from_url(url: str) -> str:
+    """``sqlite:///rel.db`` is relative, ``sqlite:////abs.db`` absolute, ``sqlite://:memory:``."""
+    if not url.startswith("sqlite://"):
+        raise ConfigError(f"{url!r} is not a sqlite URL; use sqlite:///path/to/graphsvc.db")
+    rest = url[len("sqlite://") :]
+    if rest in {":memory:", "/:memory:"}:
+        raise ConfigError("an in-memory SQLite store cannot be shared between threads; use a file path")
+    path = rest[1:] if rest.startswith("/") else rest
+    if not path:
+        raise ConfigError(f"{url!r} names no file; use sqlite:///path/to/graphsvc.db")
+    return path
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class SqliteStore:
+    """The :class:`~graphsvc.stores.base.Store` on one SQLite file."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = Path(path_from_url(url))
+        if self.path.parent and not self.path.parent.exists():
+            raise ConfigError(f"directory {self.path.parent} does not exist; create it or pick another path")
+        self._local = threading.local()
+        self._depth = threading.local()
+        migrate(self._conn())
+
+    # -- connections and transactions -------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=OFF")
+                conn.execute("PRAGMA cache_size=-65536")
+                conn.execute("PRAGMA temp_store=MEMORY")
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot open SQLite store {self.path}: {exc}") from exc
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make every write inside one atomic transaction (nesting joins the outer one)."""
+        conn = self._conn()
+        depth = getattr(self._depth, "n", 0)
+        if depth:
+            self._depth.n = depth + 1
+            try:
+                yield
+            finally:
+                self._depth.n = depth
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        self._depth.n = 1
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+        finally:
+            self._depth.n = 0
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def ping(self) -> None:
+        try:
+            self._conn().execute("SELECT 1 FROM schema_version LIMIT 1").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite store {self.path} does not answer: {exc}") from exc
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self._conn().execute(sql, params).fetchall()
+
+    # -- writes ------------------------------------------------------------------------------------
+    def upsert_brands(self, brands: Iterable[Brand]) -> int:
+        rows = list(brands)
+        with self.batch():
+            conn = self._conn()
+            for brand in rows:
+                conn.execute(
+                    "INSERT INTO brands (key, name, aliases) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE"
+                    " SET name = excluded.name, aliases = (SELECT json_group_array(DISTINCT value) FROM"
+                    " (SELECT value FROM json_each(brands.aliases) UNION SELECT value FROM"
+                    " json_each(excluded.aliases)))",
+                    (brand.key, brand.name, json.dumps(list(brand.aliases))),
+                )
+                names = {brand.key, *(brand_key(a) for a in brand.aliases)}
+                names |= {brand_key(h) for h in brand.handles}
+                conn.executemany(
+                    "INSERT OR IGNORE INTO brand_aliases (alias, brand) VALUES (?, ?)",
+                    [(name, brand.key) for name in names if name],
+                )
+                self._upsert_accounts(
+                    conn,
+                    [Account(id=h, handle=h.split(":", 1)[1], brand=brand.key) for h in brand.handles],
+                )
+        return len(rows)
+
+    def upsert_accounts(self, accounts: Iterable[Account]) -> int:
+        rows = list(accounts)
+        with self.batch():
+            self._upsert_accounts(self._conn(), rows)
+        return len(rows)
+
+    @staticmethod
+    def _upsert_accounts(conn: sqlite3.Connection, accounts: Sequence[Account]) -> None:
+        conn.executemany(
+            "INSERT INTO accounts (id, handle, name, followers, brand) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET handle = coalesce(excluded.handle, handle),"
+            " name = coalesce(excluded.name, name), followers = coalesce(excluded.followers, followers),"
+            " brand = coalesce(excluded.brand, brand)",
+            [(a.id, a.handle, a.name, a.followers, a.brand) for a in accounts],
+        )
+
+    def upsert_posts(self, posts: Iterable[Post]) -> int:
+        rows = list(posts)
+        if not rows:
+            return 0
+        with self.batch():
+            conn = self._conn()
+            conn.executemany(
+                "INSERT INTO posts (id, text, lang, created_at, author, in_reply_to, by_brand)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET text = excluded.text,"
+                " lang = coalesce(excluded.lang, lang), created_at = excluded.created_at,"
+                " author = excluded.author, in_reply_to = coalesce(excluded.in_reply_to, in_reply_to),"
+                " by_brand = excluded.by_brand",
+                [
+                    (p.id, p.text, p.lang, ts(p.created_at), p.author_id, p.in_reply_to, int(p.by_brand))
+                    for p in rows
+                ],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO post_brands (brand, post, author, created_at, by_brand)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(b, p.id, p.author_id, ts(p.created_at), int(p.by_brand)) for p in rows for b in p.brands],
+            )
+            self._resolve_threads(conn, [p.id for p in rows])
+        return len(rows)
+
+    def _resolve_threads(self, conn: sqlite3.Connection, ids: Sequence[str]) -> None:
+        """Resolve reply links touching ``ids``, whichever side arrived first."""
+        pairs: list[Any] = []
+        for chunk in _chunks(ids, _CHUNK // 2):
+            marks = _marks(len(chunk))
+            pairs += conn.execute(
+                "SELECT c.id, c.author, c.created_at, c.by_brand, p.id, p.author, p.created_at, p.by_brand"
+                f" FROM posts c JOIN posts p ON p.id = c.in_reply_to WHERE c.id IN ({marks})"
+                " UNION SELECT c.id, c.author, c.created_at, c.by_brand, p.id, p.author, p.created_at,"
+                f" p.by_brand FROM posts c JOIN posts p ON p.id = c.in_reply_to WHERE p.id IN ({marks})",
+                [*chunk, *chunk],
+            ).fetchall()
+        inherit: list[tuple[str, str]] = []  # (child, parent): a customer replying to a brand post
+        answers: list[tuple[float, str, str]] = []  # a brand answering a customer post
+        for c_id, _c_author, c_at, c_brand, p_id, _p_author, _p_at, p_brand in pairs:
+            if p_brand and not c_brand:
+                inherit.append((c_id, p_id))
+            elif c_brand and not p_brand:
+                answers.append((c_at, c_id, p_id))
+                inherit.append((p_id, c_id))  # the answered post concerns the answering brand
+        conn.executemany(
+            "INSERT OR IGNORE INTO post_brands (brand, post, author, created_at, by_brand)"
+            " SELECT pb.brand, c.id, c.author, c.created_at, c.by_brand FROM posts c, post_brands pb"
+            " WHERE c.id = ? AND pb.post = ?",
+            inherit,
+        )
+        conn.executemany(
+            "UPDATE posts SET responded_at = ?1, response_post = ?2 WHERE id = ?3"
+            " AND (responded_at IS NULL OR responded_at > ?1)",
+            answers,
+        )
+
+    def upsert_follows(self, follows: Iterable[Follow | tuple[str, str]]) -> int:
+        edges = [(f.follower, f.followee) if isinstance(f, Follow) else f for f in follows]
+        if not edges:
+            return 0
+        with self.batch():
+            conn = self._conn()
+            numbers = self._account_numbers(conn, {end for edge in edges for end in edge})
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO follows (src, dst) VALUES (?, ?)",
+                sorted((numbers[a], numbers[b]) for a, b in edges if a != b),
+            )
+            return conn.total_changes - before
+
+    def _account_numbers(self, conn: sqlite3.Connection, ids: set[str]) -> dict[str, int]:
+        """The account number of each id, creating bare accounts for ids never seen."""
+        conn.executemany("INSERT OR IGNORE INTO accounts (id) VALUES (?)", [(i,) for i in ids])
+        numbers: dict[str, int] = {}
+        ordered = sorted(ids)
+        for chunk in _chunks(ordered):
+            numbers.update(
+                conn.execute(f"SELECT id, n FROM accounts WHERE id IN ({_marks(len(chunk))})", chunk)
+            )
+        return numbers
+
+    def record_classifications(self, labels: Iterable[tuple[str, Classification]]) -> tuple[StateChange, ...]:
+        rows = list(labels)
+        if not rows:
+            return ()
+        with self.batch():
+            conn = self._conn()
+            conn.executemany(
+                "UPDATE posts SET type = ?, confidence = ?, cues = ?, label_lang = ?, needs_response = ?,"
+                " sla = ?, version = ?, due_at = CASE WHEN ? THEN created_at + ? END WHERE id = ?",
+                [
+                    (
+                        c.type.value,
+                        c.confidence,
+                        json.dumps(list(c.cues), ensure_ascii=False),
+                        c.lang,
+                        int(c.needs_response),
+                        c.sla.total_seconds() if c.sla is not None else None,
+                        c.version,
+                        int(c.needs_response and c.sla is not None),
+                        c.sla.total_seconds() if c.sla is not None else None,
+                        post_id,
+                    )
+                    for post_id, c in rows
+                ],
+            )
+            pairs: set[tuple[str, str]] = set()
+            for chunk in _chunks([post_id for post_id, _ in rows]):
+                pairs.update(
+                    conn.execute(
+                        f"SELECT author, brand FROM post_brands WHERE by_brand = 0 AND post IN ({_marks(len(chunk))})",
+                        chunk,
+                    )
+                )
+            return self._rederive_states(conn, sorted(pairs))
+
+    def _rederive_states(
+        self, conn: sqlite3.Connection, pairs: Sequence[tuple[str, str]]
+    ) -> tuple[StateChange, ...]:
+        created: list[StateChange] = []
+        for customer, brand in pairs:
+            history = [
+                (row[0], dt(row[1]), CustomerType(row[2]))
+                for row in conn.execute(
+                    "SELECT p.id, p.created_at, p.type FROM post_brands pb JOIN posts p ON p.id = pb.post"
+                    " WHERE pb.author = ? AND pb.brand = ? AND p.type IS NOT NULL"
+                    " ORDER BY p.created_at, p.id",
+                    (customer, brand),
+                )
+            ]
+            wanted = derive_changes(customer, brand, history)
+            existing = {
+                row[0]: row
+                for row in conn.execute(
+                    "SELECT post, from_type, to_type, at FROM state_changes WHERE customer = ? AND brand = ?",
+                    (customer, brand),
+                )
+            }
+            keep = {c.post_id for c in wanted}
+            conn.executemany(
+                "DELETE FROM state_changes WHERE customer = ? AND brand = ? AND post = ?",
+                [(customer, brand, post) for post in existing if post not in keep],
+            )
+            for change in wanted:
+                old = existing.get(change.post_id)
+                row = (
+                    change.from_type.value if change.from_type else None,
+                    change.to_type.value,
+                    ts(change.at),
+                )
+                if old is not None and tuple(old[1:]) == row:
+                    continue
+                conn.execute(
+                    "INSERT OR REPLACE INTO state_changes (customer, brand, post, from_type, to_type, at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (customer, brand, change.post_id, *row),
+                )
+                created.append(change)
+            if wanted:
+                last = wanted[-1]
+                conn.execute(
+                    "INSERT OR REPLACE INTO states (customer, brand, type, since, post) VALUES (?, ?, ?, ?, ?)",
+                    (customer, brand, last.to_type.value, ts(last.at), last.post_id),
+                )
+            else:
+                conn.execute("DELETE FROM states WHERE customer = ? AND brand = ?", (customer, brand))
+        return tuple(created)
+
+    def mark_responded(self, post_id: str, at: datetime) -> Post | None:
+        with self.batch():
+            self._conn().execute(
+                "UPDATE posts SET responded_at = ?1 WHERE id = ?2 AND (responded_at IS NULL OR responded_at > ?1)",
+                (ts(at), post_id),
+            )
+        return self.get_posts([post_id]).get(post_id)
+
+    def put_metrics(self, metrics: Iterable[Metrics]) -> int:
+        rows = [(m.account_id, m.reach1, m.reach2, m.influence) for m in metrics]
+        with self.batch():
+            self._conn().executemany(
+                "INSERT OR REPLACE INTO metrics (account, reach1, reach2, influence) VALUES (?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    # -- reads -------------------------------------------------------------------------------------
+    def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]:
+        found: dict[str, Account] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            for row in self._all(
+                f"SELECT {_ACCOUNT_COLUMNS} FROM accounts a WHERE a.id IN ({_marks(len(chunk))})", chunk
+            ):
+                found[row[0]] = _account(row)
+        return found
+
+    def get_brands(self, keys: Sequence[str]) -> dict[str, Brand]:
+        found: dict[str, Brand] = {}
+        for key in dict.fromkeys(keys):
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT b.key, b.name, b.aliases FROM brand_aliases x JOIN brands b ON b.key = x.brand"
+                    " WHERE x.alias = ?",
+                    (brand_key(key),),
+                )
+                .fetchone()
+            )
+            if row is not None:
+                found[key] = self._brand(row)
+        return found
+
+    def list_brands(self) -> tuple[Brand, ...]:
+        return tuple(
+            self._brand(row) for row in self._all("SELECT key, name, aliases FROM brands ORDER BY key")
+        )
+
+    def _brand(self, row: Sequence[Any]) -> Brand:
+        handles = tuple(
+            r[0] for r in self._all("SELECT id FROM accounts WHERE brand = ? ORDER BY id", (row[0],))
+        )
+        return Brand(key=row[0], name=row[1], handles=handles, aliases=tuple(json.loads(row[2])))
+
+    def get_posts(self, ids: Sequence[str]) -> dict[str, Post]:
+        found: dict[str, Post] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            for row in self._all(
+                f"SELECT {_POST_COLUMNS} FROM posts p WHERE p.id IN ({_marks(len(chunk))})", chunk
+            ):
+                found[row[0]] = _post(row)
+        return found
+
+    def replies_to(self, post_ids: Sequence[str]) -> dict[str, tuple[Post, ...]]:
+        found: dict[str, list[Post]] = {pid: [] for pid in post_ids}
+        for chunk in _chunks(list(dict.fromkeys(post_ids))):
+            for row in self._all(
+                f"SELECT {_POST_COLUMNS} FROM posts p WHERE p.in_reply_to IN ({_marks(len(chunk))})"
+                " ORDER BY p.created_at, p.id",
+                chunk,
+            ):
+                found[row[5]].append(_post(row))
+        return {pid: tuple(posts) for pid, posts in found.items()}
+
+    def list_customers(self, flt: CustomerFilter, first: int, after: str | None = None) -> Page[Account]:
+        check_first(first)
+        where = ["a.brand IS NULL"]
+        params: list[Any] = []
+        if flt.state is not None:
+            if flt.brand is None:
+                raise ValueError("CustomerFilter.state needs a brand")
+            where.append(
+                "EXISTS (SELECT 1 FROM states s WHERE s.customer = a.id AND s.brand = ? AND s.type = ?)"
+            )
+            params += [flt.brand, flt.state.value]
+        elif flt.brand is not None:
+            where.append("EXISTS (SELECT 1 FROM post_brands pb WHERE pb.author = a.id AND pb.brand = ?)")
+            params.append(flt.brand)
+        if flt.handle_prefix:
+            where.append("lower(a.handle) >= ? AND lower(a.handle) < ?")
+            prefix = flt.handle_prefix.lower().lstrip("@")
+            params += [prefix, prefix + "\U0010ffff"]
+        metric = _METRIC_COLUMN.get(flt.order)
+        if metric is None:
+            if after is not None:
+                where.append("a.id > ?")
+                params.append(decode_cursor(after)[0])
+            sql = f"SELECT {_ACCOUNT_COLUMNS}, a.id FROM accounts a WHERE {' AND '.join(where)} ORDER BY a.id LIMIT ?"
+        else:
+            value = f"coalesce(m.{metric}, 0)"
+            if after is not None:
+                last_value, last_id = decode_cursor(after)
+                where.append(f"({value} < ? OR ({value} = ? AND a.id > ?))")
+                params += [last_value, last_value, last_id]
+            sql = (
+                f"SELECT {_ACCOUNT_COLUMNS}, {value} FROM accounts a LEFT JOIN metrics m ON m.account = a.id"
+                f" WHERE {' AND '.join(where)} ORDER BY {value} DESC, a.id LIMIT ?"
+            )
+        rows = self._all(sql, [*params, first + 1])
+        page = make_page(rows, first, lambda r: [r[5], r[0]] if metric else [r[0]])
+        return Page(
+            items=tuple(_account(r) for r in page.items), end_cursor=page.end_cursor, has_next=page.has_next
+        )
+
+    def list_interactions(self, flt: InteractionFilter, first: int, after: str | None = None) -> Page[Post]:
+        check_first(first)
+        where = ["p.by_brand = 0"]
+        params: list[Any] = []
+        source = "posts p"
+        if flt.brand is not None:
+            source = "post_brands pb JOIN posts p ON p.id = pb.post"
+            where = ["pb.brand = ?", "pb.by_brand = 0"]
+            params.append(flt.brand)
+        for clause, value in (
+            ("p.author = ?", flt.customer_id),
+            ("p.type = ?", flt.type.value if flt.type else None),
+            ("p.created_at >= ?", ts(flt.since) if flt.since else None),
+            ("p.created_at < ?", ts(flt.until) if flt.until else None),
+        ):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        if flt.answered is not None:
+            where.append("p.responded_at IS NOT NULL" if flt.answered else "p.responded_at IS NULL")
+        if flt.needs_response is not None:
+            where.append("coalesce(p.needs_response, 0) = ?")
+            params.append(int(flt.needs_response))
+        if flt.order is InteractionOrder.DUE:
+            key = "coalesce(p.due_at, 1e18)"
+            if after is not None:
+                last_due, last_id = decode_cursor(after)
+                where.append(f"({key} > ? OR ({key} = ? AND p.id > ?))")
+                params += [last_due, last_due, last_id]
+            order = f"{key}, p.id"
+        else:
+            key = "p.created_at"
+            if after is not None:
+                last_at, last_id = decode_cursor(after)
+                where.append("(p.created_at < ? OR (p.created_at = ? AND p.id < ?))")
+                params += [last_at, last_at, last_id]
+            order = "p.created_at DESC, p.id DESC"
+        rows = self._all(
+            f"SELECT {_POST_COLUMNS}, {key} FROM {source} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
+            [*params, first + 1],
+        )
+        page = make_page(rows, first, lambda r: [r[-1], r[0]])
+        return Page(
+            items=tuple(_post(r) for r in page.items), end_cursor=page.end_cursor, has_next=page.has_next
+        )
+
+    def list_followers(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
+        return self._neighbours(account_id, first, after, mine="dst", theirs="src")
+
+    def list_following(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
+        return self._neighbours(account_id, first, after, mine="src", theirs="dst")
+
+    def _neighbours(
+        self, account_id: str, first: int, after: str | None, *, mine: str, theirs: str
+    ) -> Page[Account]:
+        check_first(first)
+        params: list[Any] = [account_id]
+        extra = ""
+        if after is not None:
+            extra = " AND a.id > ?"
+            params.append(decode_cursor(after)[0])
+        rows = self._all(
+            f"SELECT {_ACCOUNT_COLUMNS} FROM accounts me JOIN follows f ON f.{mine} = me.n"
+            f" JOIN accounts a ON a.n = f.{theirs} WHERE me.id = ?{extra} ORDER BY a.id LIMIT ?",
+            [*params, first + 1],
+        )
+        page = make_page(rows, first, lambda r: [r[0]])
+        return Page(
+            items=tuple(_account(r) for r in page.items), end_cursor=page.end_cursor, has_next=page.has_next
+        )
+
+    def list_state_changes(
+        self, flt: StateChangeFilter, first: int, after: str | None = None
+    ) -> Page[StateChange]:
+        check_first(first)
+        where: list[str] = []
+        params: list[Any] = []
+        for clause, value in (
+            ("brand = ?", flt.brand),
+            ("customer = ?", flt.customer_id),
+            ("at >= ?", ts(flt.since) if flt.since else None),
+            ("at < ?", ts(flt.until) if flt.until else None),
+            ("from_type = ?", flt.from_type.value if flt.from_type else None),
+            ("to_type = ?", flt.to_type.value if flt.to_type else None),
+        ):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        if after is not None:
+            at, customer, brand, post = decode_cursor(after)
+            where.append("(at, customer, brand, post) < (?, ?, ?, ?)")
+            params += [at, customer, brand, post]
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._all(
+            f"SELECT customer, brand, from_type, to_type, at, post FROM state_changes {clause}"
+            " ORDER BY at DESC, customer DESC, brand DESC, post DESC LIMIT ?",
+            [*params, first + 1],
+        )
+        page = make_page(rows, first, lambda r: [r[4], r[0], r[1], r[5]])
+        return Page(
+            items=tuple(
+                StateChange(
+                    customer_id=r[0],
+                    brand=r[1],
+                    from_type=CustomerType(r[2]) if r[2] else None,
+                    to_type=CustomerType(r[3]),
+                    at=dt(r[4]),
+                    post_id=r[5],
+                )
+                for r in page.items
+            ),
+            end_cursor=page.end_cursor,
+            has_next=page.has_next,
+        )
+
+    def states_for(self, customer_ids: Sequence[str]) -> dict[str, tuple[CustomerState, ...]]:
+        found: dict[str, list[CustomerState]] = {cid: [] for cid in customer_ids}
+        for chunk in _chunks(list(dict.fromkeys(customer_ids))):
+            for row in self._all(
+                f"SELECT customer, brand, type, since, post FROM states WHERE customer IN ({_marks(len(chunk))})"
+                " ORDER BY customer, brand",
+                chunk,
+            ):
+                found[row[0]].append(
+                    CustomerState(
+                        customer_id=row[0],
+                        brand=row[1],
+                        type=CustomerType(row[2]),
+                        since=dt(row[3]),
+                        post_id=row[4],
+                    )
+                )
+        return {cid: tuple(states) for cid, states in found.items()}
+
+    def customer_ids_for_brand(self, brand: str, state: CustomerType | None = None) -> tuple[str, ...]:
+        if state is not None:
+            rows = self._all(
+                "SELECT customer FROM states WHERE brand = ? AND type = ? ORDER BY customer",
+                (brand, state.value),
+            )
+        else:
+            rows = self._all(
+                "SELECT DISTINCT author FROM post_brands WHERE brand = ? AND by_brand = 0 ORDER BY author",
+                (brand,),
+            )
+        return tuple(r[0] for r in rows)
+
+    def iter_follows(self, batch_size: int = 100_000) -> Iterator[list[tuple[str, str]]]:
+        # A private connection: the caller may interleave other store calls while iterating.
+        conn = sqlite3.connect(self.path, timeout=30.0)
+        try:
+            cursor = conn.execute(
+                "SELECT s.id, d.id FROM follows f JOIN accounts s ON s.n = f.src JOIN accounts d ON d.n = f.dst"
+            )
+            while batch := cursor.fetchmany(batch_size):
+                yield batch
+        finally:
+            conn.close()
+
+    def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]:
+        found: dict[str, Metrics] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            for row in self._all(
+                f"SELECT account, reach1, reach2, influence FROM metrics WHERE account IN ({_marks(len(chunk))})",
+                chunk,
+            ):
+                found[row[0]] = Metrics(account_id=row[0], reach1=row[1], reach2=row[2], influence=row[3])
+        return found
+
+    def stats(self) -> Stats:
+        def one(sql: str) -> int:
+            return int(self._conn().execute(sql).fetchone()[0])
+
+        by_brand: dict[str, dict[str, int]] = {}
+        for key, posts, interactions, customers in self._all(
+            "SELECT b.key, count(pb.post), coalesce(sum(pb.by_brand = 0), 0), count(DISTINCT CASE WHEN pb.by_brand = 0"
+            " THEN pb.author END) FROM brands b LEFT JOIN post_brands pb ON pb.brand = b.key GROUP BY b.key"
+        ):
+            by_brand[key] = {"posts": posts, "interactions": interactions, "customers": customers}
+        for key, unanswered in self._all(
+            "SELECT pb.brand, count(*) FROM post_brands pb JOIN posts p ON p.id = pb.post WHERE pb.by_brand = 0"
+            " AND p.needs_response = 1 AND p.responded_at IS NULL GROUP BY pb.brand"
+        ):
+            by_brand.setdefault(key, {})["awaiting_response"] = unanswered
+        for key, changes in self._all("SELECT brand, count(*) FROM state_changes GROUP BY brand"):
+            by_brand.setdefault(key, {})["state_changes"] = changes
+        for counts in by_brand.values():
+            counts.setdefault("awaiting_response", 0)
+            counts.setdefault("state_changes", 0)
+        by_type = {t.value: 0 for t in CustomerType}
+        by_type.update(
+            (row[0], row[1])
+            for row in self._all("SELECT type, count(*) FROM posts WHERE type IS NOT NULL GROUP BY type")
+        )
+        return Stats(
+            customers=one("SELECT count(*) FROM accounts WHERE brand IS NULL"),
+            brands=one("SELECT count(*) FROM brands"),
+            posts=one("SELECT count(*) FROM posts"),
+            follows=one("SELECT count(*) FROM follows"),
+            state_changes=one("SELECT count(*) FROM state_changes"),
+            by_type=by_type,
+            by_brand=by_brand,
+        )
+
+    # -- load progress -----------------------------------------------------------------------------
+    def get_checkpoint(self, source: str) -> int:
+        row = self._conn().execute("SELECT done FROM checkpoints WHERE source = ?", (source,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def set_checkpoint(self, source: str, done: int) -> None:
+        with self.batch():
+            self._conn().execute(
+                "INSERT OR REPLACE INTO checkpoints (source, done) VALUES (?, ?)", (source, done)
+            )
+
+    # -- API keys ----------------------------------------------------------------------------------
+    def put_api_key(self, key: ApiKey) -> None:
+        with self.batch():
+            self._conn().execute(
+                "INSERT INTO api_keys (id, role, key_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    key.id,
+                    key.role,
+                    key.key_hash,
+                    ts(key.created_at),
+                    ts(key.revoked_at) if key.revoked_at else None,
+                ),
+            )
+
+    def find_api_key(self, key_hash: str) -> ApiKey | None:
+        rows = self._all(
+            "SELECT id, role, key_hash, created_at, revoked_at FROM api_keys WHERE key_hash = ?", (key_hash,)
+        )
+        return _api_key(rows[0]) if rows else None
+
+    def list_api_keys(self) -> tuple[ApiKey, ...]:
+        rows = self._all(
+            "SELECT id, role, key_hash, created_at, revoked_at FROM api_keys ORDER BY created_at, id"
+        )
+        return tuple(_api_key(r) for r in rows)
+
+    def revoke_api_key(self, key_id: str, at: datetime) -> bool:
+        with self.batch():
+            cursor = self._conn().execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (ts(at), key_id)
+            )
+        return cursor.rowcount > 0
+
+
+def _account(row: Sequence[Any]) -> Account:
+    return Account(id=row[0], handle=row[1], name=row[2], followers=row[3], brand=row[4])
+
+
+def _post(row: Sequence[Any]) -> Post:
+    (
+        pid,
+        text,
+        lang,
+        created,
+        author,
+        reply_to,
+        by_brand,
+        ptype,
+        conf,
+        cues,
+        llang,
+        needs,
+        sla,
+        version,
+        responded,
+        response_post,
+        brands,
+    ) = row[:17]
+    classification = None
+    if ptype is not None:
+        classification = Classification(
+            type=CustomerType(ptype),
+            confidence=conf,
+            lang=llang or "",
+            cues=tuple(json.loads(cues or "[]")),
+            needs_response=bool(needs),
+            sla=timedelta(seconds=sla) if sla is not None else None,
+            version=version or "",
+        )
+    response = None
+    if responded is not None:
+        response = Response(
+            at=dt(responded), delay=timedelta(seconds=responded - created), post_id=response_post
+        )
+    return Post(
+        id=pid,
+        text=text,
+        lang=lang,
+        created_at=dt(created),
+        author_id=author,
+        in_reply_to=reply_to,
+        by_brand=bool(by_brand),
+        brands=tuple(sorted(brands.split("\x1f"))) if brands else (),
+        classification=classification,
+        response=response,
+    )
+
+
+def _api_key(row: Sequence[Any]) -> ApiKey:
+    return ApiKey(
+        id=row[0],
+        role=row[1],
+        key_hash=row[2],
+        created_at=dt(row[3]),
+        revoked_at=dt(row[4]) if row[4] is not None else None,
+    )

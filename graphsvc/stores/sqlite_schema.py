@@ -1,0 +1,137 @@
+"""The embedded store's tables, and the migrations that bring an older file up to date.
+
+Times are stored as UTC epoch seconds (REAL) so they sort and compare cheaply. Follow edges are
+stored between account numbers (the accounts table's integer key), not strings: at ten million
+edges that halves the file and speeds up both inserts and projection builds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from graphsvc.errors import SchemaVersionError
+
+SCHEMA_VERSION = 1
+
+# Each entry migrates from version i to i + 1; index 0 creates the schema from nothing.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE brands (
+        key      TEXT PRIMARY KEY,
+        name     TEXT NOT NULL,
+        aliases  TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE brand_aliases (
+        alias  TEXT PRIMARY KEY,
+        brand  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE accounts (
+        n          INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        handle     TEXT,
+        name       TEXT,
+        followers  INTEGER,
+        brand      TEXT
+    );
+    CREATE INDEX accounts_handle ON accounts (lower(handle));
+    CREATE INDEX accounts_brand ON accounts (brand) WHERE brand IS NOT NULL;
+    CREATE TABLE posts (
+        id              TEXT PRIMARY KEY,
+        text            TEXT NOT NULL,
+        lang            TEXT,
+        created_at      REAL NOT NULL,
+        author          TEXT NOT NULL,
+        in_reply_to     TEXT,
+        by_brand        INTEGER NOT NULL DEFAULT 0,
+        type            TEXT,
+        confidence      REAL,
+        cues            TEXT,
+        label_lang      TEXT,
+        needs_response  INTEGER,
+        sla             REAL,
+        version         TEXT,
+        due_at          REAL,
+        responded_at    REAL,
+        response_post   TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX posts_reply ON posts (in_reply_to) WHERE in_reply_to IS NOT NULL;
+    CREATE INDEX posts_author ON posts (author, created_at);
+    CREATE INDEX posts_type ON posts (type, created_at);
+    CREATE TABLE post_brands (
+        brand       TEXT NOT NULL,
+        post        TEXT NOT NULL,
+        author      TEXT NOT NULL,
+        created_at  REAL NOT NULL,
+        by_brand    INTEGER NOT NULL,
+        PRIMARY KEY (post, brand)
+    ) WITHOUT ROWID;
+    CREATE INDEX post_brands_brand ON post_brands (brand, by_brand, created_at);
+    CREATE INDEX post_brands_author ON post_brands (author, brand);
+    CREATE TABLE follows (
+        src  INTEGER NOT NULL,
+        dst  INTEGER NOT NULL,
+        PRIMARY KEY (src, dst)
+    ) WITHOUT ROWID;
+    CREATE INDEX follows_dst ON follows (dst, src);
+    CREATE TABLE states (
+        customer  TEXT NOT NULL,
+        brand     TEXT NOT NULL,
+        type      TEXT NOT NULL,
+        since     REAL NOT NULL,
+        post      TEXT NOT NULL,
+        PRIMARY KEY (customer, brand)
+    ) WITHOUT ROWID;
+    CREATE INDEX states_brand_type ON states (brand, type);
+    CREATE TABLE state_changes (
+        customer   TEXT NOT NULL,
+        brand      TEXT NOT NULL,
+        post       TEXT NOT NULL,
+        from_type  TEXT,
+        to_type    TEXT NOT NULL,
+        at         REAL NOT NULL,
+        PRIMARY KEY (customer, brand, post)
+    ) WITHOUT ROWID;
+    CREATE INDEX state_changes_at ON state_changes (at, customer, brand, post);
+    CREATE INDEX state_changes_brand_at ON state_changes (brand, at);
+    CREATE TABLE metrics (
+        account    TEXT PRIMARY KEY,
+        reach1     INTEGER NOT NULL,
+        reach2     INTEGER NOT NULL,
+        influence  REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX metrics_reach1 ON metrics (reach1, account);
+    CREATE INDEX metrics_reach2 ON metrics (reach2, account);
+    CREATE INDEX metrics_influence ON metrics (influence, account);
+    CREATE TABLE checkpoints (
+        source  TEXT PRIMARY KEY,
+        done    INTEGER NOT NULL
+    );
+    CREATE TABLE api_keys (
+        id          TEXT PRIMARY KEY,
+        role        TEXT NOT NULL,
+        key_hash    TEXT NOT NULL UNIQUE,
+        created_at  REAL NOT NULL,
+        revoked_at  REAL
+    );
+    """,
+)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    found = int(row[0]) if row and row[0] is not None else 0
+    if found > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"this store has schema version {found}, newer than this graphsvc understands "
+            f"({SCHEMA_VERSION}); upgrade graphsvc or use another store"
+        )
+    for version in range(found, SCHEMA_VERSION):
+        # executescript commits first, so wrap each step itself to keep it atomic
+        conn.executescript(
+            "BEGIN;\n"
+            + MIGRATIONS[version]
+            + f"\nINSERT INTO schema_version (version) VALUES ({version + 1});\nCOMMIT;"
+        )
+    return found
