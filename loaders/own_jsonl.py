@@ -1,0 +1,49 @@
+"""``jsonl``: graphsvc's own mention format, one JSON object per line (``schema/mention.schema.json``).
+
+>>> [m.id for m in parse_jsonl('{"id": "1", "platform": "x", "author": {"id": "7"}, '
+...                            '"text": "hi @acme", "created_at": "2024-05-01T10:00:00Z"}')]
+['x:1']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from graphsvc.errors import RecordError
+from graphsvc.model import Mention
+
+from .fields import FieldError
+from .jsondocs import json_values
+from .options import LoadOptions, Record
+from .own_record import mention_from_dict, mention_to_dict
+
+__all__ = ["dump_jsonl", "parse_jsonl", "read_jsonl"]
+
+
+def _records(data: bytes, file: str, options: LoadOptions) -> Iterator[Record]:
+    for item in json_values(data, file):
+        if isinstance(item, RecordError):
+            yield item
+            continue
+        line, value = item
+        # A whole-file JSON array of records is accepted too; its items share the array's line.
+        for obj in value if isinstance(value, list) else [value]:
+            try:
+                yield mention_from_dict(obj, options.platform)
+            except FieldError as exc:
+                yield RecordError(str(exc), file=file, line=line)
+
+
+def read_jsonl(path: str | Path, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+    return _records(Path(path).read_bytes(), str(path), options)
+
+
+def parse_jsonl(text: str, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+    return _records(text.encode("utf-8"), "<text>", options)
+
+
+def dump_jsonl(mentions: Iterable[Mention]) -> str:
+    """Own-format JSON Lines for ``mentions`` (what ``graphsvc export`` and the tests write)."""
+    return "".join(json.dumps(mention_to_dict(m), ensure_ascii=False) + "\n" for m in mentions)
