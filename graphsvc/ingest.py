@@ -1,0 +1,265 @@
+"""Turning loader records into store writes: brands resolved, posts linked, interactions labelled.
+
+The loop is the same for a file (``graphsvc load``), the demo and the API's ingest mutation:
+records are grouped into batches; each batch is one atomic store unit that also advances the
+source's checkpoint, so a killed load leaves a consistent store and a re-run resumes after the
+last committed batch (and changes nothing when the file was loaded completely).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Protocol
+
+from graphsvc.errors import RecordError
+from graphsvc.model import Account, Brand, FollowBatch, Mention, Post, StateChange, brand_key
+from graphsvc.stores.base import Store
+
+Record = Mention | FollowBatch | RecordError
+
+MENTION_BATCH = 5_000
+
+
+class Labeler(Protocol):
+    """Classifies a batch of freshly stored posts and records the labels (see :mod:`graphsvc.labeling`)."""
+
+    def __call__(self, store: Store, posts: Sequence[Post]) -> tuple[StateChange, ...]: ...
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What a load did; ``errors`` keeps every rejected record with its file, line and reason."""
+
+    read: int = 0
+    mentions: int = 0
+    follows: int = 0
+    new_follows: int = 0
+    rejected: int = 0
+    skipped: int = 0  # records already committed by an earlier, interrupted run
+    seconds: float = 0.0
+    errors: list[RecordError] = field(default_factory=list)
+    state_changes: list[StateChange] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> int:
+        return self.mentions + self.follows
+
+    def rate(self) -> float:
+        return self.loaded / self.seconds if self.seconds > 0 else 0.0
+
+    def merge(self, other: IngestReport) -> None:
+        for name in ("read", "mentions", "follows", "new_follows", "rejected", "skipped", "seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+        self.state_changes += other.state_changes
+
+
+class BrandBook:
+    """Every name that points at a brand: keys, handles, aliases; grows as brands are discovered."""
+
+    def __init__(self, brands: Iterable[Brand] = ()) -> None:
+        self._by_name: dict[str, str] = {}
+        self.brands: dict[str, Brand] = {}
+        for brand in brands:
+            self.add(brand)
+
+    def add(self, brand: Brand) -> bool:
+        """Remember ``brand``; True when it (or a new handle of it) was not known before."""
+        known = self.brands.get(brand.key)
+        if known is not None and set(brand.handles) <= set(known.handles):
+            return False
+        if known is not None:
+            brand = Brand(
+                key=brand.key,
+                name=known.name,
+                handles=tuple(sorted({*known.handles, *brand.handles})),
+                aliases=tuple(sorted({*known.aliases, *brand.aliases})),
+            )
+        self.brands[brand.key] = brand
+        for name in (brand.key, *brand.handles, *brand.aliases):
+            self._by_name[brand_key(name)] = brand.key
+        return True
+
+    def lookup(self, name: str) -> str | None:
+        return self._by_name.get(brand_key(name))
+
+
+def brands_from_handles(handles: Iterable[str]) -> list[Brand]:
+    """Brands named on the command line: ``AcmeHelp`` (any platform) or ``x:AcmeHelp`` (that account).
+
+    >>> brands_from_handles(["x:AcmeHelp"])[0].handles
+    ('x:AcmeHelp',)
+    """
+    brands = []
+    for handle in handles:
+        bare = handle.split(":", 1)[1] if ":" in handle and not handle.startswith("@") else handle
+        qualified = (handle,) if bare != handle else ()
+        brands.append(Brand(key=brand_key(handle), name=bare.lstrip("@"), handles=qualified))
+    return brands
+
+
+def to_post(mention: Mention, book: BrandBook) -> tuple[Post, list[Brand]]:
+    """The post a mention becomes, and any brand its author reveals (a brand posting)."""
+    discovered: list[Brand] = []
+    author = mention.author
+    brand_of_author = author.brand or (
+        brand_key(author.handle or author.id) if mention.author_is_brand else None
+    )
+    if brand_of_author is not None:
+        handle = author.handle or author.id.split(":", 1)[1]
+        discovered.append(Brand(key=brand_of_author, name=author.name or handle, handles=(author.id,)))
+        book.add(discovered[-1])
+    keys: set[str] = set()
+    if brand_of_author is not None:
+        keys.add(brand_of_author)
+    if mention.brand:
+        keys.add(book.lookup(mention.brand) or brand_key(mention.brand))
+        if book.lookup(mention.brand) is None:
+            discovered.append(Brand(key=brand_key(mention.brand), name=mention.brand))
+            book.add(discovered[-1])
+    for handle in mention.mentions:
+        key = book.lookup(handle)
+        if key is not None:
+            keys.add(key)
+    post = Post(
+        id=mention.id,
+        text=mention.text,
+        created_at=mention.created_at,
+        author_id=author.id,
+        lang=mention.lang,
+        in_reply_to=mention.in_reply_to,
+        brands=tuple(sorted(keys)),
+        by_brand=brand_of_author is not None,
+    )
+    return post, discovered
+
+
+def _account(mention: Mention, post: Post) -> Account:
+    author = mention.author
+    if post.by_brand and author.brand is None:
+        brand = next(iter(post.brands), None)
+        return Account(
+            id=author.id, handle=author.handle, name=author.name, followers=author.followers, brand=brand
+        )
+    return author
+
+
+class Ingestor:
+    """Writes records into a store in atomic batches. One per load; reusable across files."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        labeler: Labeler | None = None,
+        brands: Iterable[Brand] = (),
+        batch_size: int = MENTION_BATCH,
+    ) -> None:
+        self.store = store
+        self.labeler = labeler
+        self.batch_size = batch_size
+        self.book = BrandBook(store.list_brands())
+        extra = [b for b in brands if self.book.add(b)]
+        if extra:
+            store.upsert_brands(extra)
+
+    def ingest(
+        self,
+        records: Iterable[Record],
+        *,
+        source: str | None = None,
+        on_error: Callable[[RecordError], None] | None = None,
+        on_progress: Callable[[IngestReport], None] | None = None,
+    ) -> IngestReport:
+        """Write ``records``; with a ``source`` key, skip what an earlier run committed and checkpoint."""
+        report = IngestReport()
+        started = time.perf_counter()
+        done = self.store.get_checkpoint(source) if source else 0
+        position = 0
+        pending: list[Mention] = []
+
+        def flush() -> None:
+            if pending:
+                self._write_mentions(pending, report)
+                pending.clear()
+            if source:
+                self.store.set_checkpoint(source, position)
+            report.seconds = time.perf_counter() - started
+            if on_progress:
+                on_progress(report)
+
+        for record in records:
+            position += 1
+            if position <= done:
+                report.skipped += 1
+                continue
+            report.read += 1
+            if isinstance(record, RecordError):
+                report.rejected += 1
+                report.errors.append(record)
+                if on_error:
+                    on_error(record)
+            elif isinstance(record, FollowBatch):
+                with self.store.batch():
+                    flush()
+                    report.new_follows += self.store.upsert_follows(record.edges)
+                    report.follows += len(record.edges)
+                    if source:
+                        self.store.set_checkpoint(source, position)
+            else:
+                pending.append(record)
+                if len(pending) >= self.batch_size:
+                    with self.store.batch():
+                        flush()
+        with self.store.batch():
+            flush()
+        return report
+
+    def _write_mentions(self, mentions: Sequence[Mention], report: IngestReport) -> None:
+        posts: list[Post] = []
+        accounts: dict[str, Account] = {}
+        discovered: dict[str, Brand] = {}
+        for mention in mentions:
+            post, found = to_post(mention, self.book)
+            posts.append(post)
+            accounts[mention.author.id] = _account(mention, post)
+            discovered.update((b.key, b) for b in found)
+        if discovered:
+            self.store.upsert_brands(discovered.values())
+        self.store.upsert_accounts(accounts.values())
+        self.store.upsert_posts(posts)
+        report.mentions += len(posts)
+        if self.labeler is not None:
+            report.state_changes += self.labeler(self.store, posts)
+
+
+def source_key(path: Path) -> str:
+    """Identifies one version of a file: a changed file is a new source and loads again."""
+    info = path.stat()
+    return f"{path.resolve()}|{info.st_size}|{info.st_mtime_ns}"
+
+
+class RejectsFile:
+    """Writes each rejected record as one JSON line ``{"file", "line", "reason"}``; opened lazily."""
+
+    def __init__(self, path: Path, *, append: bool = False) -> None:
+        self.path = path
+        self._mode = "a" if append else "w"
+        self._handle: IO[str] | None = None
+        self.count = 0
+
+    def write(self, error: RecordError) -> None:
+        if self._handle is None:
+            self._handle = self.path.open(self._mode, encoding="utf-8")
+        self._handle.write(
+            json.dumps({"file": error.file, "line": error.line, "reason": error.reason}) + "\n"
+        )
+        self.count += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
