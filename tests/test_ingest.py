@@ -1,0 +1,108 @@
+"""Ingest: records to store writes, brands resolved, batches atomic, loads resumable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from graphsvc.errors import RecordError
+from graphsvc.ingest import BrandBook, Ingestor, RejectsFile, brands_from_handles, to_post
+from graphsvc.model import Account, Brand, FollowBatch, Mention
+from graphsvc.stores.base import Store
+
+T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+ANA = Account(id="x:1", handle="ana", followers=4)
+ACME = Account(id="x:99", handle="AcmeHelp", brand="acmehelp")
+
+
+def mention(pid: str, minutes: int, **kw: object) -> Mention:
+    fields: dict[str, object] = {
+        "author": ANA,
+        "text": f"post {pid}",
+        "created_at": T0 + timedelta(minutes=minutes),
+    }
+    fields.update(kw)
+    return Mention(id=pid, **fields)  # type: ignore[arg-type]
+
+
+def records() -> Iterator[Mention | FollowBatch | RecordError]:
+    yield mention("x:1", 0, text="@AcmeHelp my router died", mentions=("AcmeHelp",))
+    yield RecordError("missing id", file="in.jsonl", line=2)
+    yield mention("x:2", 5, author=ACME, author_is_brand=True, in_reply_to="x:1", text="@ana sorry!")
+    yield mention("x:3", 9, in_reply_to="x:2", text="thanks")
+    yield FollowBatch(edges=[("x:5", "x:1"), ("x:6", "x:1"), ("x:1", "x:99")])
+
+
+def test_brand_book_finds_brands_by_any_name() -> None:
+    book = BrandBook([Brand(key="acme", name="Acme", handles=("x:AcmeHelp",), aliases=("Acme Corp",))])
+    assert [book.lookup(n) for n in ("@acmehelp", "x:AcmeHelp", "ACME CORP", "acme", "other")] == [
+        "acme",
+        "acme",
+        "acme",
+        "acme",
+        None,
+    ]
+
+
+def test_brands_from_handles_qualified_and_bare() -> None:
+    bare, qualified = brands_from_handles(["@Delta", "twcs:AppleSupport"])
+    assert (bare.key, bare.name, bare.handles) == ("delta", "Delta", ())
+    assert (qualified.key, qualified.handles) == ("applesupport", ("twcs:AppleSupport",))
+
+
+def test_to_post_links_brand_by_handle_field_and_author() -> None:
+    book = BrandBook([Brand(key="acme", name="Acme", handles=("x:AcmeHelp",))])
+    post, found = to_post(mention("x:1", 0, mentions=("acmehelp", "someone")), book)
+    assert (post.brands, post.by_brand, found) == (("acme",), False, [])
+    post, found = to_post(mention("x:2", 0, brand="United"), book)
+    assert post.brands == ("united",) and [b.key for b in found] == ["united"]
+    post, found = to_post(mention("x:3", 0, author=ACME, author_is_brand=True), book)
+    assert post.by_brand and post.brands == ("acmehelp",) and found[0].handles == ("x:99",)
+
+
+def test_ingest_writes_records_and_is_idempotent(store: Store) -> None:
+    report = Ingestor(store).ingest(records())
+    assert (report.read, report.mentions, report.follows, report.rejected) == (5, 3, 3, 1)
+    assert report.errors[0].line == 2
+    first = store.stats()
+    assert (first.brands, first.posts, first.follows) == (1, 3, 3)
+    assert first.customers == 3  # ana and the two followers; the brand's account is not a customer
+    p1 = store.get_posts(["x:1"])["x:1"]
+    assert p1.brands == ("acmehelp",) and p1.response is not None
+    assert p1.response.delay == timedelta(minutes=5)
+    assert store.get_posts(["x:3"])["x:3"].brands == ("acmehelp",)
+    again = Ingestor(store).ingest(records())
+    assert again.new_follows == 0
+    assert store.stats() == first
+
+
+def test_ingest_checkpoint_resumes_after_committed_batches(store: Store) -> None:
+    items = [mention(f"x:{i}", i) for i in range(10)]
+    ingestor = Ingestor(store, batch_size=3)
+
+    def dying() -> Iterator[Mention]:
+        for i, item in enumerate(items):
+            if i == 7:
+                raise KeyboardInterrupt  # the process dies mid-batch
+            yield item
+
+    with pytest.raises(KeyboardInterrupt):
+        ingestor.ingest(dying(), source="file-1")
+    assert store.get_checkpoint("file-1") == 6  # two batches of three committed, the third lost
+    assert store.stats().posts == 6
+    resumed = ingestor.ingest(items, source="file-1")
+    assert (resumed.skipped, resumed.mentions) == (6, 4)
+    assert store.stats().posts == 10
+    assert ingestor.ingest(items, source="file-1").mentions == 0
+
+
+def test_rejects_file_writes_json_lines(tmp_path: Path) -> None:
+    rejects = RejectsFile(tmp_path / "r.jsonl")
+    rejects.write(RecordError("bad date 'yesterday'", file="a.csv", line=7))
+    rejects.close()
+    assert (
+        tmp_path / "r.jsonl"
+    ).read_text() == '{"file": "a.csv", "line": 7, "reason": "bad date \'yesterday\'"}\n'
