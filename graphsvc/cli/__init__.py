@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "graphsvc.cli.analyze",
     "graphsvc.cli.serve",
     "graphsvc.cli.keys",
+    "graphsvc.cli.migrate",
 )
 
 
