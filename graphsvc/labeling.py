@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from graphsvc.classify import Classifier, Context, default_classifier
@@ -143,3 +144,48 @@ class ClassifierLabeler:
                 if n:
                     counts[pid] = n
         return counts
+
+
+@dataclass(frozen=True, slots=True)
+class ReclassifyReport:
+    seen: int
+    relabelled: int
+    changed_type: int
+    state_changes: tuple[StateChange, ...]
+
+
+def reclassify(
+    store: Store,
+    labeler: ClassifierLabeler,
+    *,
+    brand: str | None = None,
+    force: bool = False,
+    batch_size: int = 2_000,
+) -> ReclassifyReport:
+    """Label every stored interaction again with ``labeler``'s classifier.
+
+    Posts already labelled by this classifier version are left alone unless ``force``; the store
+    re-derives states and reports only the state changes that did not exist before."""
+    version = labeler.classifier.version
+    seen = relabelled = changed = 0
+    changes: list[StateChange] = []
+    after = None
+    while True:
+        page = store.list_interactions(InteractionFilter(brand=brand), first=batch_size, after=after)
+        seen += len(page.items)
+        todo = [
+            p for p in page.items if force or p.classification is None or p.classification.version != version
+        ]
+        if todo:
+            labels = labeler.label(store, todo)
+            changed += sum(
+                1 for p in todo if p.classification is None or p.classification.type is not labels[p.id].type
+            )
+            relabelled += len(labels)
+            changes += store.record_classifications(labels.items())
+        if not page.has_next:
+            break
+        after = page.end_cursor
+    return ReclassifyReport(
+        seen=seen, relabelled=relabelled, changed_type=changed, state_changes=tuple(changes)
+    )

@@ -1,4 +1,4 @@
-"""``graphsvc load`` and ``graphsvc stats``."""
+"""``graphsvc load``, ``graphsvc stats`` and ``graphsvc reclassify``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from graphsvc.cli.options import add_store_option, store_from_args
 from graphsvc.errors import RecordError
-from graphsvc.ingest import IngestReport, Ingestor, RejectsFile, brands_from_handles, source_key
+from graphsvc.ingest import Ingestor, IngestReport, RejectsFile, brands_from_handles, source_key
 from graphsvc.model import Stats
 from graphsvc.progress import LoadProgress
 
@@ -39,6 +39,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_store_option(stats)
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.set_defaults(handler=run_stats)
+
+    again = subparsers.add_parser(
+        "reclassify", help="classify stored interactions again after a model change"
+    )
+    add_store_option(again)
+    again.add_argument("--brand", help="only this brand's interactions")
+    again.add_argument(
+        "--all", action="store_true", help="also posts labelled by the current classifier version"
+    )
+    again.set_defaults(handler=run_reclassify)
 
 
 def run_load(args: argparse.Namespace) -> int:
@@ -117,4 +127,19 @@ def run_stats(args: argparse.Namespace) -> int:
     print("by brand:")
     for key, counts in sorted(stats.by_brand.items()):
         print(f"  {key:<24}" + "  ".join(f"{k}={v:,}" for k, v in counts.items()))
+    return 0
+
+
+def run_reclassify(args: argparse.Namespace) -> int:
+    from graphsvc.labeling import ClassifierLabeler, reclassify
+
+    store = store_from_args(args)
+    labeler = ClassifierLabeler()
+    report = reclassify(store, labeler, brand=args.brand, force=args.all)
+    store.close()
+    print(
+        f"classifier {labeler.classifier.version}: {report.seen:,} interactions, "
+        f"{report.relabelled:,} relabelled, {report.changed_type:,} changed type, "
+        f"{len(report.state_changes):,} new state changes"
+    )
     return 0
