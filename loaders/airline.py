@@ -19,7 +19,7 @@ from graphsvc.model import Account, Mention, brand_key
 from .csvrows import csv_dicts
 from .fields import FieldError, required_text, unescape_twitter, utc_from_offset_time
 from .mentiontext import handles_in
-from .options import LoadOptions, Record
+from .options import DEFAULT_OPTIONS, LoadOptions, Record
 
 __all__ = ["AIRLINE_HANDLES", "COLUMNS", "parse_airline", "read_airline"]
 
@@ -69,10 +69,10 @@ def _records(raw: Iterable[bytes], file: str) -> Iterator[Record]:
             yield RecordError(str(exc), file=file, line=line)
 
 
-def read_airline(path: str | Path, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def read_airline(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     with open(path, "rb") as raw:
         yield from _records(raw, str(path))
 
 
-def parse_airline(text: str, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def parse_airline(text: str, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     return _records(io.BytesIO(text.encode("utf-8")), "<text>")

@@ -25,7 +25,8 @@ class FieldError(ValueError):
     """One field is missing or malformed; the message is the RecordError reason."""
 
 
-_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                                        "Nov", "Dec"), 1)}
 
 
 def required_text(value: object, name: str) -> str:

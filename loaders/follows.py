@@ -32,7 +32,7 @@ from graphsvc.model import FollowBatch
 
 from .ids import is_qualified
 from .lines import undecodable_reason
-from .options import LoadOptions, Record
+from .options import DEFAULT_OPTIONS, LoadOptions, Record
 
 __all__ = ["HEADER_NAMES", "parse_follows", "read_follows"]
 
@@ -183,10 +183,7 @@ def text_records(stream: BinaryIO, file: str, options: LoadOptions) -> Iterator[
         start, index = 0, 0  # byte offset and newline index of the next unread line
         total_lines = len(newlines) + 1
         while index < total_lines:
-            if state.separator is None:
-                take = _PROLOGUE_LINES
-            else:
-                take = max(1, batch - len(state.edges))
+            take = _PROLOGUE_LINES if state.separator is None else max(1, batch - len(state.edges))
             last = min(index + take, total_lines)  # lines [index, last)
             stop = int(newlines[last - 1]) if last - 1 < len(newlines) else len(block)
             piece = block[start:stop]
@@ -201,7 +198,7 @@ def text_records(stream: BinaryIO, file: str, options: LoadOptions) -> Iterator[
         yield FollowBatch(state.edges, file, state.first_line)
 
 
-def read_follows(path: str | Path, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def read_follows(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     """Follower edges from ``path``: a text edge list, or the JSON ``{"edges": [...]}`` layout."""
     from .follows_json import json_edge_records
 
@@ -214,7 +211,7 @@ def read_follows(path: str | Path, options: LoadOptions = LoadOptions()) -> Iter
         yield from text_records(stream, str(path), options)
 
 
-def parse_follows(text: str, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def parse_follows(text: str, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     from .follows_json import json_edge_records
 
     data = text.encode("utf-8")

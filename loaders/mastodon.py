@@ -22,7 +22,7 @@ from graphsvc.model import Account, Mention
 from .fields import FieldError, optional_int, required_text, utc_from_iso
 from .jsondocs import json_values
 from .mentiontext import html_to_text
-from .options import LoadOptions, Record
+from .options import DEFAULT_OPTIONS, LoadOptions, Record
 
 __all__ = ["parse_mastodon", "read_mastodon"]
 
@@ -69,9 +69,10 @@ def _account(account: object, server: str | None) -> Account:
     )
 
 
-def _mention(status: object, server: str | None) -> Mention:
-    if not isinstance(status, dict):
-        raise FieldError(f"a status must be a JSON object, got {type(status).__name__}")
+def _mention(item: object, server: str | None) -> Mention:
+    if not isinstance(item, dict):
+        raise FieldError(f"a status must be a JSON object, got {type(item).__name__}")
+    status: dict[str, Any] = item
     if isinstance(status.get("reblog"), dict):
         status = status["reblog"]  # a boost carries no text of its own; the boosted status is the post
     status_id = required_text(status.get("id"), "id")
@@ -120,9 +121,9 @@ def _records(data: bytes, file: str) -> Iterator[Record]:
             yield RecordError(f"{where}{exc}", file=file, line=line)
 
 
-def read_mastodon(path: str | Path, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def read_mastodon(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     return _records(Path(path).read_bytes(), str(path))
 
 
-def parse_mastodon(text: str, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def parse_mastodon(text: str, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     return _records(text.encode("utf-8"), "<text>")

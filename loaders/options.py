@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from graphsvc.errors import RecordError
 from graphsvc.model import FollowBatch, Mention
 
-__all__ = ["DEFAULT_BATCH_EDGES", "LoadOptions", "Record"]
+__all__ = ["DEFAULT_BATCH_EDGES", "DEFAULT_OPTIONS", "LoadOptions", "Record"]
 
 Record = Mention | FollowBatch | RecordError
 
@@ -29,3 +29,6 @@ class LoadOptions:
 
     platform: str | None = None
     batch_edges: int = DEFAULT_BATCH_EDGES
+
+
+DEFAULT_OPTIONS = LoadOptions()

@@ -18,7 +18,7 @@ from graphsvc.model import Mention
 
 from .csvrows import csv_dicts
 from .fields import FieldError
-from .options import LoadOptions, Record
+from .options import DEFAULT_OPTIONS, LoadOptions, Record
 from .own_record import mention_from_dict, mention_to_dict
 
 __all__ = ["COLUMNS", "dump_csv", "parse_csv", "read_csv"]
@@ -60,12 +60,12 @@ def _records(raw: Iterable[bytes], file: str, options: LoadOptions) -> Iterator[
             yield RecordError(str(exc), file=file, line=line)
 
 
-def read_csv(path: str | Path, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def read_csv(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     with open(path, "rb") as raw:
         yield from _records(raw, str(path), options)
 
 
-def parse_csv(text: str, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def parse_csv(text: str, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     return _records(io.BytesIO(text.encode("utf-8")), "<text>", options)
 
 

@@ -16,7 +16,7 @@ from graphsvc.model import Mention
 
 from .fields import FieldError
 from .jsondocs import json_values
-from .options import LoadOptions, Record
+from .options import DEFAULT_OPTIONS, LoadOptions, Record
 from .own_record import mention_from_dict, mention_to_dict
 
 __all__ = ["dump_jsonl", "parse_jsonl", "read_jsonl"]
@@ -36,11 +36,11 @@ def _records(data: bytes, file: str, options: LoadOptions) -> Iterator[Record]:
                 yield RecordError(str(exc), file=file, line=line)
 
 
-def read_jsonl(path: str | Path, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def read_jsonl(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     return _records(Path(path).read_bytes(), str(path), options)
 
 
-def parse_jsonl(text: str, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def parse_jsonl(text: str, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     return _records(text.encode("utf-8"), "<text>", options)
 
 

@@ -20,7 +20,7 @@ from graphsvc.model import Account, Mention, brand_key
 from .csvrows import csv_dicts
 from .fields import FieldError, required_text, unescape_twitter, utc_from_twitter
 from .mentiontext import handles_in
-from .options import LoadOptions, Record
+from .options import DEFAULT_OPTIONS, LoadOptions, Record
 
 __all__ = ["COLUMNS", "parse_twcs", "read_twcs"]
 
@@ -72,10 +72,10 @@ def _records(raw: Iterable[bytes], file: str) -> Iterator[Record]:
             yield RecordError(str(exc), file=file, line=line)
 
 
-def read_twcs(path: str | Path, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def read_twcs(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     with open(path, "rb") as raw:
         yield from _records(raw, str(path))
 
 
-def parse_twcs(text: str, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def parse_twcs(text: str, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     return _records(io.BytesIO(text.encode("utf-8")), "<text>")

@@ -20,7 +20,7 @@ from graphsvc.model import Account, Mention
 from .fields import FieldError, optional_int, required_text, unescape_twitter, utc_from_iso
 from .jsondocs import json_values
 from .mentiontext import handles_in
-from .options import LoadOptions, Record
+from .options import DEFAULT_OPTIONS, LoadOptions, Record
 
 __all__ = ["parse_x_v2", "read_x_v2"]
 
@@ -102,9 +102,9 @@ def _records(data: bytes, file: str) -> Iterator[Record]:
             yield from _page(item[1], item[0], file)
 
 
-def read_x_v2(path: str | Path, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def read_x_v2(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     return _records(Path(path).read_bytes(), str(path))
 
 
-def parse_x_v2(text: str, options: LoadOptions = LoadOptions()) -> Iterator[Record]:
+def parse_x_v2(text: str, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     return _records(text.encode("utf-8"), "<text>")
