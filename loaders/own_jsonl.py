@@ -28,12 +28,10 @@ def _records(data: bytes, file: str, options: LoadOptions) -> Iterator[Record]:
             yield item
             continue
         line, value = item
-        # A whole-file JSON array of records is accepted too; its items share the array's line.
-        for obj in value if isinstance(value, list) else [value]:
-            try:
-                yield mention_from_dict(obj, options.platform)
-            except FieldError as exc:
-                yield RecordError(str(exc), file=file, line=line)
+        try:
+            yield mention_from_dict(value, options.platform)
+        except FieldError as exc:
+            yield RecordError(str(exc), file=file, line=line)
 
 
 def read_jsonl(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:

@@ -75,8 +75,10 @@ def _is_follows(head: str) -> bool:
         return False
     separator = "\t" if "\t" in lines[-1] else "," if "," in lines[-1] else None
     rows = [[t.strip() for t in ln.split(separator)] for ln in lines]
-    if not all(len(row) == 2 for row in rows):
+    # A malformed line or two must not hide an edge list: the loader will reject just those lines.
+    if len(rows[0]) != 2 or 4 * sum(len(row) == 2 for row in rows) < 3 * len(rows):
         return False
+    rows = [row for row in rows if len(row) == 2]
     # Numeric ids under a first line that is not numeric: that line is a header, and only the
     # column names of edge lists make it one (a two-column "id,dep" label file is not an edge list).
     numeric = [all(t.isdigit() for t in row) for row in rows]

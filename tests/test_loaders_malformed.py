@@ -1,0 +1,152 @@
+"""Every kind of malformed input, one fixture per format: each bad row is reported at its line with
+a reason, and every good row around it is still yielded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphsvc.errors import RecordError
+from graphsvc.model import FollowBatch, Mention
+from loaders import read
+
+FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
+
+# file -> (format, expected errors as (line, reason fragment), ids of the records that must survive)
+CASES: dict[str, tuple[str, list[tuple[int, str]], list[str]]] = {
+    "mentions_bad.jsonl": (
+        "jsonl",
+        [
+            (2, "invalid JSON"),
+            (3, "missing id"),
+            (5, "missing created_at"),
+            (6, "is not an ISO 8601 timestamp"),
+            (7, "missing author"),
+            (8, "author.followers must be an integer"),
+            (9, "empty text"),
+            (10, "has no UTC offset"),
+            (11, "unknown field(s) create_at"),
+            (13, "not valid UTF-8"),
+            (15, "not platform-qualified"),
+            (16, "must be a JSON object"),
+        ],
+        ["x:1790000000000000001", "x:1790000000000000002", "mastodon:mastodon.social/112233"],
+    ),
+    "mentions_bad.csv": (
+        "csv",
+        [
+            (3, "expected 13 columns, found 9"),
+            (4, "header repeated mid-file"),
+            (7, "author.followers must be an integer"),
+            (8, "author_is_brand must be true or false"),
+            (9, "missing author"),
+            (10, "not valid UTF-8"),
+        ],
+        ["x:1801", "x:1803", "x:1808"],
+    ),
+    "twcs_bad.csv": (
+        "twcs",
+        [
+            (5, "inbound must be True or False"),
+            (6, "is not a 'Tue Oct 31 22:10:47 +0000 2017' timestamp"),
+            (7, "tweet_id '106x' is not a tweet id"),
+            (8, "expected 8 columns, found 9"),
+            (9, "missing text"),
+        ],
+        ["twcs:101", "twcs:102", "twcs:103", "twcs:109", "twcs:110"],
+    ),
+    "airline_bad.csv": (
+        "airline",
+        [
+            (4, "unknown airline 'Lufthansa'"),
+            (5, "tweet_created 'Feb 20 2015' is not"),
+            (6, "missing name"),
+            (9, "expected 15 columns, found 12"),
+        ],
+        ["airline:569000000000000001", "airline:569000000000000002", "airline:569000000000000006"],
+    ),
+    "x_v2_pages.jsonl": (
+        "x-v2",
+        [
+            (2, "invalid JSON"),
+            (3, "data[0]: missing author (author_id"),
+            (3, "data[1]: created_at '3 May' is not an ISO 8601 timestamp"),
+            (3, "data[2]: includes.users entry for author 2004: public_metrics.followers_count must be an integer"),
+        ],
+        ["x:1790000000000001001", "x:1790000000000001002", "x:1790000000000001006"],
+    ),
+    "mastodon_statuses.json": (
+        "mastodon",
+        [
+            (1, "[2]: missing account"),
+            (1, "[3]: empty text"),
+            (1, "[4]: account.followers_count must be an integer"),
+            (1, "[5]: missing created_at"),
+        ],
+        ["mastodon:mastodon.social/111", "mastodon:mastodon.social/112", "mastodon:mastodon.social/117"],
+    ),
+    "follows_bad.csv": (
+        "follows",
+        [
+            (3, "self-follow: bob follows itself"),
+            (4, "blank follower"),
+            (5, "expected 2 columns (follower, followee), found 3"),
+            (7, "header repeated mid-file"),
+            (8, "not valid UTF-8"),
+            (11, "blank followee"),
+        ],
+        ["x:alice>x:acmeair", "mastodon:@ana@mastodon.social>x:77", "x:frank>x:alice"],
+    ),
+    "follows_graph.json": (
+        "follows",
+        [
+            (16, "edges[2]: self-follow"),
+            (24, "edges[4] must be a [follower, followee] pair"),
+            (27, "edges[5]: blank follower"),
+        ],
+        ["x:0>x:1", "x:2>x:1", "x:2>x:0"],
+    ),
+}
+
+
+def _survivors(records: list[Mention | FollowBatch | RecordError]) -> list[str]:
+    ids: list[str] = []
+    for record in records:
+        if isinstance(record, Mention):
+            ids.append(record.id)
+        elif isinstance(record, FollowBatch):
+            ids.extend(f"{a}>{b}" for a, b in record.edges)
+    return ids
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_loaders_malformed_rows_are_reported_and_good_rows_kept(name: str) -> None:
+    fmt, expected_errors, expected_ids = CASES[name]
+    path = FIXTURES / name
+    records = list(read(path, fmt))
+    errors = [r for r in records if isinstance(r, RecordError)]
+    assert [(e.line, e.file) for e in errors] == [(line, str(path)) for line, _ in expected_errors]
+    for error, (_, fragment) in zip(errors, expected_errors, strict=True):
+        assert fragment in error.reason
+    assert _survivors(records) == expected_ids
+
+
+def test_loaders_malformed_fixtures_cover_at_least_twelve_kinds() -> None:
+    kinds = {
+        "invalid JSON", "missing id", "missing created_at", "is not an ISO 8601 timestamp", "missing author",
+        "must be an integer", "empty text", "has no UTC offset", "unknown field", "not valid UTF-8",
+        "not platform-qualified", "columns, found", "header repeated mid-file", "self-follow", "blank follower",
+        "blank followee", "must be True or False", "unknown airline", "is not a tweet id",
+    }
+    reasons = [fragment for _, errors, _ in CASES.values() for _, fragment in errors]
+    covered = {kind for kind in kinds if any(kind in reason for reason in reasons)}
+    assert covered == kinds
+    assert len(covered) >= 12
+
+
+def test_loaders_malformed_detect_agrees_with_fixture_format() -> None:
+    from loaders import detect
+
+    for name, (fmt, _, _) in CASES.items():
+        assert detect(FIXTURES / name) == fmt, name
