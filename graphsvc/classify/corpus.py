@@ -92,6 +92,7 @@ class Example:
     label: CustomerType
     context: Mapping[str, Any] = field(default_factory=dict)
     base_label: CustomerType | None = None
+    group: str = ""  # examples sharing a head phrase; cross-validation keeps a group in one fold
 
     def to_json(self) -> dict[str, Any]:
         row: dict[str, Any] = {"id": self.id, "text": self.text, "lang": self.lang, "label": self.label.value}
@@ -99,6 +100,8 @@ class Example:
             row["context"] = dict(self.context)
         if self.base_label is not None:
             row["base_label"] = self.base_label.value
+        if self.group:
+            row["group"] = self.group
         return row
 
 
@@ -189,10 +192,10 @@ def generate(split: str, seed: int = 20240611) -> list[Example]:
             tails: list[str | None] = [None, *pools.get((split, label.value, "tail"), [])]
             if not heads:
                 raise ClassifierError(f"{lang}.txt has no {split} heads for {label.value}")
-            combos = [(h, t) for h in heads for t in tails]
+            combos = [(h, i, t) for i, h in enumerate(heads) for t in tails]
             rng.shuffle(combos)
             for i in range(PER_LABEL[split]):
-                head, tail = combos[i % len(combos)]
+                head, head_no, tail = combos[i % len(combos)]
                 text = _render(head, tail, label.value, BRANDS[split][lang], rng)
                 context, escalated = _context_for(label.value, rng)
                 final = CustomerType(escalated) if escalated else label
@@ -204,6 +207,7 @@ def generate(split: str, seed: int = 20240611) -> list[Example]:
                         label=final,
                         context=context,
                         base_label=label if escalated else None,
+                        group=f"{lang}:{label.value}:{head_no}",
                     )
                 )
     return examples
@@ -241,6 +245,7 @@ def load(path: Path) -> list[Example]:
                     label=label,
                     context=dict(row.get("context") or {}),
                     base_label=CustomerType(base) if base else None,
+                    group=str(row.get("group", "")),
                 )
             )
         except (KeyError, ValueError) as exc:

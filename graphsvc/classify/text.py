@@ -1,0 +1,80 @@
+"""Cleaning and tokenising one interaction's text, keeping what social text signals with.
+
+Emoji, hashtags, @handles, URLs, all-caps and repeated punctuation carry meaning in mentions, so the
+tokenizer keeps them as tokens instead of discarding them.
+
+>>> tokens("@Delta lost my bag AGAIN!!! #fail 😡")
+['@delta', 'lost', 'my', 'bag', 'again', '!!!', '#fail', '😡']
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+# Longer texts are cut: the signal of a mention is in its first lines, and the cap bounds latency.
+MAX_CHARS = 4000
+
+_TAG = re.compile(r"<[^<>]{0,300}>")
+_EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764\u2639\u263a"
+TOKEN = re.compile(
+    rf"https?://\S+|www\.\S+|@\w+|#\w+|\w+(?:['’]\w+)?|[!?]{{2,}}|[!?]|[{_EMOJI}]|[:;]-?[()DPp]"
+)
+# Accent folding lets rules and features match "não"/"nao", "sería"/"seria", which tweets mix.
+_FOLD = str.maketrans(
+    "áàâãäåçéèêëíìîïñóòôõöúùûüýÿ’",
+    "aaaaaaceeeeiiiinooooouuuuyy'",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Surface:
+    """Typographic signals of a text: shouting, repeated punctuation, links, tags, handles."""
+
+    starts_with_handle: bool
+    handles: int
+    urls: int
+    hashtags: int
+    caps: bool
+    exclaims: bool
+    questions: bool
+
+
+def clean(text: str) -> str:
+    """Text safe to process: lone surrogates replaced, HTML tags and entities resolved, length capped."""
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            # Lone surrogates arrive from bad JSON escapes; they cannot be encoded, so replace them.
+            text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if "<" in text or "&" in text:
+        text = html.unescape(_TAG.sub(" ", text))
+    return text
+
+
+def fold(text: str) -> str:
+    """Lower case without the accents people often omit: ``fold("Não") == "nao"``."""
+    return text.lower().translate(_FOLD)
+
+
+def tokens(text: str) -> list[str]:
+    """Tokens of an already cleaned text, folded; see the module example."""
+    return TOKEN.findall(fold(text))
+
+
+def surface(text: str, toks: list[str]) -> Surface:
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(1 for c in letters if c.isupper())
+    return Surface(
+        starts_with_handle=text.lstrip().startswith("@"),
+        handles=sum(1 for t in toks if t[0] == "@"),
+        urls=sum(1 for t in toks if t.startswith(("http", "www."))),
+        hashtags=sum(1 for t in toks if t[0] == "#"),
+        caps=len(letters) >= 8 and upper / len(letters) > 0.6,
+        exclaims="!!" in text or "?!" in text,
+        questions="?" in text,
+    )
