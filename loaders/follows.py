@@ -183,7 +183,9 @@ def text_records(stream: BinaryIO, file: str, options: LoadOptions) -> Iterator[
         start, index = 0, 0  # byte offset and newline index of the next unread line
         total_lines = len(newlines) + 1
         while index < total_lines:
-            take = _PROLOGUE_LINES if state.separator is None else max(1, batch - len(state.edges))
+            take = max(1, batch - len(state.edges))
+            if state.separator is None:
+                take = min(take, _PROLOGUE_LINES)
             last = min(index + take, total_lines)  # lines [index, last)
             stop = int(newlines[last - 1]) if last - 1 < len(newlines) else len(block)
             piece = block[start:stop]

@@ -1,0 +1,74 @@
+"""Follower edge lists: separators, headers, comments, platform prefixes, batching, fast == careful."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graphsvc.errors import RecordError
+from graphsvc.model import FollowBatch
+from loaders import LoadOptions
+from loaders.follows import parse_follows, read_follows
+
+FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
+
+
+def _edges(records: list[FollowBatch | RecordError] | object) -> list[tuple[str, str]]:
+    assert isinstance(records, list)
+    return [edge for r in records if isinstance(r, FollowBatch) for edge in r.edges]
+
+
+def test_loaders_follows_snap_tabs_and_comments() -> None:
+    records = list(read_follows(FIXTURES / "follows_snap.txt"))
+    assert _edges(records) == [("x:0", "x:1"), ("x:0", "x:2"), ("x:1", "x:2"), ("x:2", "x:0"), ("x:3", "x:2")]
+    assert isinstance(records[0], FollowBatch) and records[0].first_line == 4
+
+
+def test_loaders_follows_platform_option_prefixes_bare_ids_only() -> None:
+    records = list(parse_follows("a,b\nx:1,c\n", LoadOptions(platform="twcs")))
+    assert _edges(records) == [("twcs:a", "twcs:b"), ("x:1", "twcs:c")]
+
+
+def test_loaders_follows_batches_hold_at_most_batch_edges() -> None:
+    text = "".join(f"{i} {i + 1}\n" for i in range(10))
+    records = list(parse_follows(text, LoadOptions(batch_edges=4)))
+    assert [len(r.edges) for r in records if isinstance(r, FollowBatch)] == [4, 4, 2]
+    assert [r.first_line for r in records if isinstance(r, FollowBatch)] == [1, 5, 9]
+
+
+def test_loaders_follows_json_layout_batches() -> None:
+    records = list(read_follows(FIXTURES / "follows_graph.json", LoadOptions(batch_edges=2)))
+    batches = [r for r in records if isinstance(r, FollowBatch)]
+    assert [len(b.edges) for b in batches] == [2, 1]
+
+
+def test_loaders_follows_bad_line_in_a_large_clean_file_costs_only_that_line() -> None:
+    lines = [f"{i},{i + 1}" for i in range(20_000)]
+    lines[12_345] = "7,7"
+    records = list(parse_follows("\n".join(lines) + "\n"))
+    errors = [r for r in records if isinstance(r, RecordError)]
+    assert [(e.line, e.reason) for e in errors] == [(12_346, "self-follow: 7 follows itself")]
+    assert len(_edges(records)) == 19_999
+
+
+_ids = st.text(alphabet="abc01:@ \t#,", min_size=0, max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_ids, _ids), min_size=1, max_size=300), st.sampled_from([",", "\t", " "]))
+def test_loaders_follows_fast_path_agrees_with_careful_path(pairs: list[tuple[str, str]], sep: str) -> None:
+    # The separator is chosen once per file, from its first data line; fix it with a known edge.
+    first = f"s{sep}t\n"
+    body = [f"{a}{sep}{b}\n" for a, b in pairs]
+    whole = list(parse_follows(first + "".join(body)))
+    single: list[FollowBatch | RecordError] = []
+    single_edges: list[tuple[str, str]] = []
+    for number, line in enumerate(body, start=2):
+        records = list(parse_follows(first + "#\n" * (number - 2) + line))  # comments keep the numbering
+        single += records
+        single_edges += _edges(records)[1:]
+    assert _edges(whole) == [("x:s", "x:t"), *single_edges]
+    errors = [(r.line, r.reason) for r in whole if isinstance(r, RecordError)]
+    assert errors == [(r.line, r.reason) for r in single if isinstance(r, RecordError)]
