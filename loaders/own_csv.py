@@ -1,7 +1,8 @@
 """``csv``: graphsvc's own mention format as CSV, one header row naming the columns below.
 
 ``author`` is flattened to ``author_id``, ``author_handle``, ``author_name``, ``author_followers``,
-``author_brand``; ``mentions`` is space-separated; ``author_is_brand`` is ``true``/``false``. Columns
+``author_brand``; ``mentions`` is space-separated (without the column, handles are taken from the
+text); ``author_is_brand`` is ``true``/``false``. Columns
 other than ``id``, ``author_id``, ``text`` and ``created_at`` may be left out of the header.
 """
 
@@ -38,8 +39,10 @@ def _nested(row: dict[str, str]) -> dict[str, Any]:
     if row["author_id"].strip():
         obj["author"] = {k.removeprefix("author_"): v for k, v in row.items()
                          if k.startswith("author_") and k != "author_is_brand" and v != ""}
-    if "mentions" in obj:
-        obj["mentions"] = obj["mentions"].split()
+    # A mentions column, even an empty cell, is the list as given; without the column they come
+    # from the text. (JSON tells "absent" from "[]"; CSV can only tell it by the header.)
+    if "mentions" in row:
+        obj["mentions"] = row["mentions"].split()
     flag = row.get("author_is_brand", "").strip().lower()
     if flag not in _BOOLEANS:
         raise FieldError(f"author_is_brand must be true or false, got {flag!r}")

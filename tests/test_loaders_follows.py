@@ -9,14 +9,13 @@ from hypothesis import strategies as st
 
 from graphsvc.errors import RecordError
 from graphsvc.model import FollowBatch
-from loaders import LoadOptions
+from loaders import LoadOptions, Record
 from loaders.follows import parse_follows, read_follows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
 
 
-def _edges(records: list[FollowBatch | RecordError] | object) -> list[tuple[str, str]]:
-    assert isinstance(records, list)
+def _edges(records: list[Record]) -> list[tuple[str, str]]:
     return [edge for r in records if isinstance(r, FollowBatch) for edge in r.edges]
 
 
@@ -63,7 +62,7 @@ def test_loaders_follows_fast_path_agrees_with_careful_path(pairs: list[tuple[st
     first = f"s{sep}t\n"
     body = [f"{a}{sep}{b}\n" for a, b in pairs]
     whole = list(parse_follows(first + "".join(body)))
-    single: list[FollowBatch | RecordError] = []
+    single: list[Record] = []
     single_edges: list[tuple[str, str]] = []
     for number, line in enumerate(body, start=2):
         records = list(parse_follows(first + "#\n" * (number - 2) + line))  # comments keep the numbering
