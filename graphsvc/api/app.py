@@ -1,0 +1,102 @@
+"""``create_app(settings)``: the starlette app serving the API, its health checks and metrics.
+
+Nothing is global: every app owns its store, schema, caches, key cache and metrics registry.
+``graphsvc serve --workers N`` runs :func:`app_from_env` in each worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+
+from graphsvc.api.auth import KeyAuth
+from graphsvc.api.context import Services
+from graphsvc.api.http import GraphQLHTTP
+from graphsvc.api.metrics import ApiMetrics
+from graphsvc.api.middleware import BodyLimit
+from graphsvc.api.pages import explorer_page
+from graphsvc.api.schema import build_schema
+from graphsvc.api.store_calls import StoreCalls
+from graphsvc.api.ws import GraphQLWebSocket
+from graphsvc.config import Settings
+from graphsvc.errors import StoreUnavailable
+from graphsvc.stores import open_store
+from graphsvc.stores.base import Store
+
+
+def create_app(settings: Settings, store: Store | None = None) -> Starlette:
+    """The app for ``settings``; pass ``store`` to serve an already open store (it is not closed)."""
+    owned = store is None
+    opened = open_store(settings.store) if store is None else store
+    calls = StoreCalls(opened)
+    services = Services(settings, calls)
+    schema = build_schema(settings)
+    auth = KeyAuth(calls, settings.key_cache_seconds)
+    metrics = ApiMetrics(calls, services.hub)
+    graphql = GraphQLHTTP(schema, services, auth, metrics)
+    page = explorer_page(settings)
+
+    async def explorer(request: Request) -> Response:
+        return HTMLResponse(page)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        try:
+            await calls(opened.ping)
+        except StoreUnavailable:
+            return JSONResponse(
+                {
+                    "status": "unavailable",
+                    "code": "STORE_UNAVAILABLE",
+                    "message": "the store does not answer",
+                },
+                status_code=503,
+            )
+        return JSONResponse({"status": "ready"})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if owned:
+            opened.close()
+
+    middleware = [Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "Accept"],
+                max_age=600,
+            )
+        )
+    app = Starlette(
+        routes=[
+            Route("/", explorer, methods=["GET"]),
+            Route("/graphql", graphql.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            WebSocketRoute("/graphql", GraphQLWebSocket(schema, services, auth)),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics.endpoint, methods=["GET"]),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+        debug=False,
+    )
+    app.state.services = services
+    return app
+
+
+def app_from_env() -> Starlette:
+    """The app for ``GRAPHSVC_*`` settings (uvicorn factory for several workers)."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,124 @@
+"""Relay connections: generic edge and connection types, page-size checks and API cursors.
+
+A store page only carries the cursor after its last item, but every Relay edge needs one. An API
+cursor therefore wraps the store cursor the page started from and how many items of that page to
+skip: resuming after edge *k* re-reads the page from the same place and drops the first *k + 1*.
+The last edge of a page simply points at the store's own ``end_cursor``.
+
+>>> decode_api_cursor(encode_api_cursor("abc", 3))
+('abc', 3)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+import strawberry
+
+from graphsvc.config import Settings
+from graphsvc.errors import BadUserInput, PageSizeExceeded
+from graphsvc.stores.base import Page
+
+T = TypeVar("T")
+N = TypeVar("N")
+
+FIRST_HELP = "How many items to return (default 20, at most 100 unless the server is configured otherwise)."
+AFTER_HELP = "Return the items after this cursor: a previous page's pageInfo.endCursor or an edge's cursor."
+
+
+@strawberry.type(description="Where a page of a list starts and ends, and whether more items follow.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="True when another page follows this one.")
+    has_previous_page: bool = strawberry.field(description="True when this page was asked for with `after`.")
+    start_cursor: str | None = strawberry.field(description="The cursor of the first edge; null when empty.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page.")
+
+
+@strawberry.type(description="One item of a page and the cursor that points just after it.")
+class Edge(Generic[N]):
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    node: N = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list (a Relay connection): its edges and where it ends.")
+class Connection(Generic[N]):
+    edges: list[Edge[N]] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends and whether more follow.")
+
+
+def encode_api_cursor(store_after: str | None, skip: int) -> str:
+    raw = json.dumps([store_after, skip], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_api_cursor(cursor: str | None) -> tuple[str | None, int]:
+    if cursor is None:
+        return None, 0
+    try:
+        value = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        value = None
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not (value[0] is None or isinstance(value[0], str))
+        or not isinstance(value[1], int)
+        or value[1] < 0
+    ):
+        raise BadUserInput(f"cursor {cursor!r} is not valid; pass the endCursor of a previous page")
+    return value[0], value[1]
+
+
+def page_size(first: int | None, settings: Settings) -> int:
+    """The page size a client asked for, checked against the configured maximum (never clamped)."""
+    if first is None:
+        return settings.page_size_default
+    if first < 0:
+        raise BadUserInput(f"first must be 0 or more, got {first}")
+    if first > settings.page_size_max:
+        raise PageSizeExceeded(
+            f"first: {first} is more than the maximum page size {settings.page_size_max}; ask for at most "
+            f"{settings.page_size_max} and follow pageInfo.endCursor for more"
+        )
+    return first
+
+
+Fetch = Callable[[int, str | None], Awaitable[Page[T]]]
+
+
+async def fetch_page(fetch: Fetch[T], first: int, after: str | None) -> tuple[tuple[T, ...], list[str], bool]:
+    """Items, one API cursor per item, and whether more follow, for ``first`` items after ``after``."""
+    store_after, skip = decode_api_cursor(after)
+    page = await fetch(first + skip, store_after)
+    items = page.items[skip:]
+    cursors = [encode_api_cursor(store_after, skip + i + 1) for i in range(len(items))]
+    if items and page.end_cursor is not None:
+        cursors[-1] = encode_api_cursor(page.end_cursor, 0)
+    return items, cursors, page.has_next
+
+
+def connection(
+    nodes: Sequence[N], cursors: Sequence[str], has_next: bool, after: str | None
+) -> Connection[N]:
+    edges = [Edge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+def slice_connection(items: Sequence[N], first: int, after: str | None) -> Connection[N]:
+    """A connection over a list already in memory (brands, replies): cursors are offsets."""
+    _, start = decode_api_cursor(after)
+    chosen = items[start : start + first]
+    cursors = [encode_api_cursor(None, start + i + 1) for i in range(len(chosen))]
+    return connection(chosen, cursors, start + first < len(items), after)

@@ -1,0 +1,69 @@
+"""What every resolver can reach: the app's services (settings, store calls, event hub,
+classifier) and the request's caller and DataLoaders. Nothing here is global: one
+:class:`Services` per app, one :class:`Context` per request or websocket."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+
+import strawberry
+
+from graphsvc.api.events import StateChangeHub
+from graphsvc.api.loaders import Loaders
+from graphsvc.api.store_calls import StoreCalls
+from graphsvc.config import Settings
+from graphsvc.keys import Principal
+from graphsvc.model import Classification
+
+
+class TextClassifier(Protocol):
+    def classify(self, text: str, context: Any = None, lang: str | None = None) -> Classification: ...
+
+
+class Services:
+    """The long-lived parts of one app."""
+
+    def __init__(self, settings: Settings, calls: StoreCalls) -> None:
+        self.settings = settings
+        self.calls = calls
+        self.hub = StateChangeHub()
+        self._classifier: TextClassifier | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def classifier(self) -> TextClassifier:
+        """The default classifier, built on first use (it loads its lexicons then)."""
+        with self._lock:
+            if self._classifier is None:
+                from graphsvc.classify import default_classifier
+
+                self._classifier = default_classifier()
+            return self._classifier
+
+
+@dataclass(slots=False)
+class Context:
+    """One request's (or one websocket's) context."""
+
+    services: Services
+    principal: Principal | None = None
+    connection_params: dict[str, Any] | None = field(default=None)
+    operation: str = "invalid"  # metrics label, set once the query is parsed
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def calls(self) -> StoreCalls:
+        return self.services.calls
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        return Loaders(self.services.calls)
+
+
+Info = strawberry.Info[Context, None]

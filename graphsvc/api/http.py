@@ -1,0 +1,239 @@
+"""GraphQL over HTTP (the GraphQL-over-HTTP spec): POST with JSON, GET for queries only.
+
+Responses are ``application/graphql-response+json`` when the client accepts it (request errors
+then get 4xx statuses) and ``application/json`` otherwise (GraphQL errors then come with 200).
+Every refusal has a JSON body with ``errors[].extensions.code``, including the ones made before
+GraphQL runs: no key (401), a batch (400), a mutation over GET (405), a timeout (504).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
+
+from graphsvc.api.auth import KeyAuth
+from graphsvc.api.context import Context, Services
+from graphsvc.api.metrics import ApiMetrics
+from graphsvc.api.pages import graphiql_page
+from graphsvc.errors import ApiError
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+_ALLOWED = {
+    "GET": frozenset({OperationType.QUERY}),
+    "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
+}
+
+
+class RequestError(Exception):
+    """A request refused before GraphQL runs: an HTTP status, a message and a code."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str = "BAD_USER_INPUT",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.headers = dict(headers or {})
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header; None when none we can send is acceptable."""
+    if not accept or not accept.strip():
+        return JSON
+    best: tuple[float, int, str] | None = None
+    for part in accept.split(","):
+        media, _, params = part.partition(";")
+        media = media.strip().lower()
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        rank = {GRAPHQL_RESPONSE: 2, JSON: 1, "application/*": 0, "*/*": 0}.get(media)
+        if rank is None or quality <= 0:
+            continue
+        choice = (quality, rank, GRAPHQL_RESPONSE if rank == 2 else JSON)
+        if best is None or choice[:2] > best[:2]:
+            best = choice
+    return best[2] if best else None
+
+
+def wants_html(accept: str | None) -> bool:
+    return bool(accept) and "text/html" in (accept or "")
+
+
+def _json_param(raw: str | None, name: str) -> Any:
+    if raw is None or raw == "":
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise RequestError(400, f"the {name} parameter is not valid JSON") from None
+
+
+async def read_params(request: Request) -> dict[str, Any]:
+    if request.method == "GET":
+        q = request.query_params
+        params: Any = {
+            "query": q.get("query"),
+            "operationName": q.get("operationName"),
+            "variables": _json_param(q.get("variables"), "variables"),
+            "extensions": _json_param(q.get("extensions"), "extensions"),
+        }
+    else:
+        content_type = request.headers.get("content-type")
+        if not content_type:
+            raise RequestError(400, "send the body as JSON with `Content-Type: application/json`")
+        if content_type.split(";")[0].strip().lower() != JSON:
+            raise RequestError(415, f"Content-Type {content_type!r} is not supported; send application/json")
+        body = await request.body()
+        if not body.strip():
+            raise RequestError(400, 'the request body is empty; send {"query": "..."}')
+        try:
+            params = json.loads(body)
+        except ValueError:
+            raise RequestError(400, "the request body is not valid JSON") from None
+        if isinstance(params, list):
+            raise RequestError(400, "batched requests are not supported; send one operation per request")
+        if not isinstance(params, dict):
+            raise RequestError(400, "the request body must be a JSON object with a `query`")
+    query = params.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise RequestError(400, "no GraphQL query was sent; pass `query` as a string")
+    for name, kind in (("variables", dict), ("extensions", dict), ("operationName", str)):
+        if params.get(name) is not None and not isinstance(params[name], kind):
+            raise RequestError(400, f"`{name}` must be {'an object' if kind is dict else 'a string'} or null")
+    return dict(params)
+
+
+def _encode(body: Mapping[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class GraphQLHTTP:
+    """The ``/graphql`` HTTP endpoint."""
+
+    def __init__(
+        self, schema: strawberry.Schema, services: Services, auth: KeyAuth, metrics: ApiMetrics
+    ) -> None:
+        self.schema = schema
+        self.services = services
+        self.auth = auth
+        self.metrics = metrics
+
+    def _respond(
+        self, body: Mapping[str, Any], status: int, media: str, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        return Response(
+            _encode(body),
+            status_code=status,
+            headers=dict(headers or {}),
+            media_type=f"{media}; charset=utf-8",
+        )
+
+    async def handle(self, request: Request) -> Response:
+        started = time.perf_counter()
+        context = Context(self.services)
+        response, codes = await self._handle(request, context)
+        self.metrics.observe(context.operation, response.status_code, time.perf_counter() - started, codes)
+        return response
+
+    async def _handle(self, request: Request, context: Context) -> tuple[Response, list[str]]:
+        accept = request.headers.get("accept")
+        media = negotiate(accept) or JSON
+        try:
+            if request.method not in _ALLOWED:
+                raise RequestError(405, "use POST, or GET for queries", headers={"Allow": "GET, POST"})
+            if request.method == "GET" and wants_html(accept) and "query" not in request.query_params:
+                return self._graphiql(), []
+            if negotiate(accept) is None:
+                raise RequestError(
+                    406, f"cannot answer with any of Accept: {accept}; accept {GRAPHQL_RESPONSE} or {JSON}"
+                )
+            try:
+                context.principal = await self.auth.principal(request.headers.get("authorization"))
+            except ApiError as exc:
+                raise RequestError(
+                    401, str(exc), exc.code, {"WWW-Authenticate": 'Bearer realm="graphsvc"'}
+                ) from None
+            params = await read_params(request)
+            return await self._execute(request, context, params, media)
+        except RequestError as exc:
+            body = {"errors": [{"message": str(exc), "extensions": {"code": exc.code}}]}
+            return self._respond(body, exc.status, media, exc.headers), [exc.code]
+
+    def _graphiql(self) -> Response:
+        settings = self.services.settings
+        if not settings.graphiql:
+            return HTMLResponse(
+                "<!doctype html><title>GraphiQL is off</title><p>GraphiQL is off on this server; "
+                'start it with <code>--graphiql</code>, or use the explorer at <a href="/">/</a>.</p>',
+                status_code=404,
+            )
+        return HTMLResponse(graphiql_page(settings))
+
+    async def _execute(
+        self, request: Request, context: Context, params: dict[str, Any], media: str
+    ) -> tuple[Response, list[str]]:
+        try:
+            result = await asyncio.wait_for(
+                self.schema.execute(
+                    params["query"],
+                    variable_values=params.get("variables"),
+                    context_value=context,
+                    operation_name=params.get("operationName"),
+                    allowed_operation_types=_ALLOWED[request.method],
+                    operation_extensions=params.get("extensions"),
+                ),
+                timeout=self.services.settings.request_timeout,
+            )
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is OperationType.MUTATION:
+                raise RequestError(405, "mutations need POST", headers={"Allow": "POST"}) from None
+            raise RequestError(
+                400, "subscriptions run over a websocket (graphql-transport-ws) at /graphql"
+            ) from None
+        except CannotGetOperationTypeError as exc:
+            raise RequestError(400, exc.as_http_error_reason()) from None
+        except MissingQueryError:
+            raise RequestError(400, "no GraphQL query was sent; pass `query` as a string") from None
+        except TimeoutError:
+            limit = self.services.settings.request_timeout
+            raise RequestError(
+                504, f"the query took longer than {limit:g} s and was stopped; ask for less", "TIMEOUT"
+            ) from None
+        body: dict[str, Any] = {}
+        codes: list[str] = []
+        if result.errors:
+            body["errors"] = [e.formatted for e in result.errors]
+            codes = [str((e.extensions or {}).get("code", "")) for e in result.errors]
+        pre_execution = isinstance(result, PreExecutionError)
+        if not pre_execution:
+            body["data"] = result.data
+        if result.extensions:
+            body["extensions"] = result.extensions
+        status = 200
+        if "INTERNAL_SERVER_ERROR" in codes and pre_execution:
+            status = 500
+        elif pre_execution and media == GRAPHQL_RESPONSE:
+            status = 400
+        return self._respond(body, status, media), codes

@@ -1,0 +1,77 @@
+"""The schema: root types, extensions (limits, caches, error codes) and the exported SDL.
+
+>>> "type Query" in export_sdl()
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from graphsvc.api.errors import ErrorCodes, log_errors
+from graphsvc.api.limits import ComplexityLimit
+from graphsvc.api.mutation import Mutation
+from graphsvc.api.query import Query
+from graphsvc.api.ranking import Advocate, TriageItem
+from graphsvc.api.subscription import Subscription
+from graphsvc.api.types import Brand, Customer, Post
+from graphsvc.config import Settings
+
+CACHE_SIZE = 1024
+
+
+class GraphsvcSchema(strawberry.Schema):
+    """A strawberry schema that logs only unexpected errors (expected ones are the client's)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    # Validation rules are built once so the validation cache can key on them.
+    introspection_rules: list[Any] = []
+    if not settings.introspection:
+        from graphql.validation import NoSchemaIntrospectionCustomRule
+
+        introspection_rules.append(NoSchemaIntrospectionCustomRule)
+    extensions: list[Any] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+    ]
+    if introspection_rules:
+        extensions.append(lambda: AddValidationRules(introspection_rules))
+    extensions += [
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: ComplexityLimit(settings),
+        lambda: ErrorCodes(debug=settings.debug),
+    ]
+    return GraphsvcSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[Customer, Brand, Post, Advocate, TriageItem],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
+    )
+
+
+def export_sdl() -> str:
+    """The schema in SDL, as committed to ``schema/schema.graphql``."""
+    return build_schema(Settings()).as_str() + "\n"
+
+
+__all__ = ["SchemaExtension", "build_schema", "export_sdl"]

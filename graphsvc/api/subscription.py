@@ -1,0 +1,37 @@
+"""The Subscription root: state changes as they happen (graphql-transport-ws)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+
+from graphsvc.api.context import Info
+from graphsvc.api.enums import CustomerType
+from graphsvc.api.permissions import CanRead
+from graphsvc.api.types import StateChange, brand_key_of
+
+
+@strawberry.type(
+    description="Live updates over websockets (graphql-transport-ws). Needs an API key (any role)."
+)
+class Subscription:
+    @strawberry.subscription(
+        description="State changes caused by writes to this server, as they happen.",
+        permission_classes=[CanRead],
+    )
+    async def state_changed(
+        self,
+        info: Info,
+        brand: Annotated[
+            str | None, strawberry.argument(description="Only changes toward this brand.")
+        ] = None,
+        to: Annotated[
+            CustomerType | None, strawberry.argument(description="Only changes to this state.")
+        ] = None,
+    ) -> AsyncGenerator[StateChange, None]:
+        key = await brand_key_of(info, brand) if brand else None
+        async for change in info.context.services.hub.subscribe(key, to.domain() if to else None):
+            info.context.__dict__.pop("loaders", None)  # each event reads fresh data, not the first event's
+            yield StateChange(change=change)

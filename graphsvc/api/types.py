@@ -1,0 +1,443 @@
+"""The API's object types. Each wraps a domain record (kept private) and resolves relations
+through the request's DataLoaders, so a list of N items costs one store call per relation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from graphsvc.api.connections import (
+    AFTER_HELP,
+    FIRST_HELP,
+    Connection,
+    connection,
+    fetch_page,
+    page_size,
+    slice_connection,
+)
+from graphsvc.api.context import Info
+from graphsvc.api.enums import CustomerOrder, CustomerType
+from graphsvc.api.ids import NodeKind, node_id
+from graphsvc.api.loaders import PageKey
+from graphsvc.api.permissions import CanSeeSensitive
+from graphsvc.errors import BadUserInput, NotFound
+from graphsvc.model import Account
+from graphsvc.model import Brand as DomainBrand
+from graphsvc.model import Classification as DomainClassification
+from graphsvc.model import CustomerState as DomainState
+from graphsvc.model import Post as DomainPost
+from graphsvc.model import Response as DomainResponse
+from graphsvc.model import StateChange as DomainChange
+from graphsvc.stores.base import CustomerFilter, Page
+
+
+@strawberry.interface(
+    description="An object with an id that is unique across kinds: `customer:<platform id>`, "
+    "`post:<platform id>` or `brand:<brand key>`. `node(id:)` fetches any of them."
+)
+class Node:
+    id: strawberry.ID = strawberry.field(
+        description="The object's API id: its kind, a colon, its platform id or key."
+    )
+
+
+async def brand_key_of(info: Info, name: str) -> str:
+    """The key of the brand a key, handle or alias names; unknown names are NOT_FOUND."""
+    brand = await info.context.loaders.brands.load(name)
+    if brand is None:
+        raise NotFound(f"brand {name!r} is not known; the `brands` query lists them")
+    return brand.key
+
+
+@strawberry.type(
+    description="An account on a platform: a social customer, or one of the accounts a brand posts from "
+    "(then `brand` is set)."
+)
+class Customer(Node):
+    account: strawberry.Private[Account]
+
+    @staticmethod
+    def of(account: Account) -> Customer:
+        return Customer(id=strawberry.ID(node_id(NodeKind.CUSTOMER, account.id)), account=account)
+
+    @strawberry.field(description="The platform-qualified id users know, e.g. `twcs:115712`.")
+    def platform_id(self) -> str:
+        return self.account.id
+
+    @strawberry.field(description="The platform the account is on, e.g. `twcs`, `x`, `mastodon`.")
+    def platform(self) -> str:
+        return self.account.platform
+
+    @strawberry.field(
+        description="The account's handle (roles analyst, admin).", permission_classes=[CanSeeSensitive]
+    )
+    def handle(self) -> str | None:
+        return self.account.handle
+
+    @strawberry.field(
+        description="The display name (roles analyst, admin).", permission_classes=[CanSeeSensitive]
+    )
+    def name(self) -> str | None:
+        return self.account.name
+
+    @strawberry.field(description="The follower count the platform reported, when known.")
+    def follower_count(self) -> int | None:
+        return self.account.followers
+
+    @strawberry.field(description="The brand this account belongs to; null for customers.")
+    async def brand(self, info: Info) -> Brand | None:
+        if self.account.brand is None:
+            return None
+        found = await info.context.loaders.brands.load(self.account.brand)
+        return Brand.of(found) if found else None
+
+    @strawberry.field(
+        description="Distinct accounts that can hear this customer through follower links (without "
+        "themself): hops 1 = followers, hops 2 adds followers of followers. Null until reach is computed."
+    )
+    async def peer_reach(
+        self,
+        info: Info,
+        hops: Annotated[int, strawberry.argument(description="1 or 2.")] = 2,
+    ) -> int | None:
+        if hops not in (1, 2):
+            raise BadUserInput(f"hops must be 1 or 2, got {hops}")
+        metrics = await info.context.loaders.metrics.load(self.account.id)
+        if metrics is None:
+            return None
+        return metrics.reach1 if hops == 1 else metrics.reach2
+
+    @strawberry.field(description="The stored influence score; null until computed.")
+    async def influence(self, info: Info) -> float | None:
+        metrics = await info.context.loaders.metrics.load(self.account.id)
+        return metrics.influence if metrics else None
+
+    @strawberry.field(description="The customer's current state toward one brand; null when they have none.")
+    async def state_for(
+        self,
+        info: Info,
+        brand: Annotated[str, strawberry.argument(description="A brand key, handle or alias.")],
+    ) -> CustomerState | None:
+        key = await brand_key_of(info, brand)
+        states = await info.context.loaders.states.load(self.account.id)
+        return next((CustomerState(state=s) for s in states if s.brand == key), None)
+
+    @strawberry.field(description="The customer's current state toward every brand they have one for.")
+    async def states(self, info: Info) -> list[CustomerState]:
+        return [CustomerState(state=s) for s in await info.context.loaders.states.load(self.account.id)]
+
+    @strawberry.field(description="The customer's interactions (posts concerning brands), newest first.")
+    async def interactions(
+        self,
+        info: Info,
+        brand: Annotated[
+            str | None, strawberry.argument(description="Only those concerning this brand.")
+        ] = None,
+        type: Annotated[
+            CustomerType | None, strawberry.argument(description="Only those of this type.")
+        ] = None,
+        since: Annotated[
+            datetime | None, strawberry.argument(description="Only those at or after this time.")
+        ] = None,
+        until: Annotated[
+            datetime | None, strawberry.argument(description="Only those before this time.")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
+    ) -> Connection[Post]:
+        size = page_size(first, info.context.settings)
+        key = await brand_key_of(info, brand) if brand else None
+        domain_type = type.domain() if type else None
+
+        async def fetch(n: int, cursor: str | None) -> Page[DomainPost]:
+            k = PageKey(self.account.id, n, cursor, brand=key, type=domain_type, since=since, until=until)
+            return await info.context.loaders.interactions.load(k)
+
+        items, cursors, more = await fetch_page(fetch, size, after)
+        return connection([Post.of(p) for p in items], cursors, more, after)
+
+    @strawberry.field(description="Accounts that follow this one, by id.")
+    async def followers(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
+    ) -> Connection[Customer]:
+        size = page_size(first, info.context.settings)
+
+        async def fetch(n: int, cursor: str | None) -> Page[Account]:
+            return await info.context.loaders.followers.load(PageKey(self.account.id, n, cursor))
+
+        items, cursors, more = await fetch_page(fetch, size, after)
+        return connection([Customer.of(a) for a in items], cursors, more, after)
+
+    @strawberry.field(description="Accounts (customers and brands) this one follows, by id.")
+    async def following(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
+    ) -> Connection[Customer]:
+        size = page_size(first, info.context.settings)
+
+        async def fetch(n: int, cursor: str | None) -> Page[Account]:
+            return await info.context.loaders.following.load(PageKey(self.account.id, n, cursor))
+
+        items, cursors, more = await fetch_page(fetch, size, after)
+        return connection([Customer.of(a) for a in items], cursors, more, after)
+
+
+@strawberry.type(description="A brand: the accounts it posts from, and the customers who talk about it.")
+class Brand(Node):
+    brand: strawberry.Private[DomainBrand]
+
+    @staticmethod
+    def of(brand: DomainBrand) -> Brand:
+        return Brand(id=strawberry.ID(node_id(NodeKind.BRAND, brand.key)), brand=brand)
+
+    @strawberry.field(description="The brand's key: its lower-cased primary handle, e.g. `applesupport`.")
+    def key(self) -> str:
+        return self.brand.key
+
+    @strawberry.field(description="The brand's display name.")
+    def name(self) -> str:
+        return self.brand.name
+
+    @strawberry.field(description="The platform-qualified ids of the accounts the brand posts from.")
+    def handles(self) -> list[str]:
+        return list(self.brand.handles)
+
+    @strawberry.field(description="Other names people use for the brand.")
+    def aliases(self) -> list[str]:
+        return list(self.brand.aliases)
+
+    @strawberry.field(description="Customers who interacted with the brand (optionally: in one state).")
+    async def customers(
+        self,
+        info: Info,
+        state: Annotated[
+            CustomerType | None, strawberry.argument(description="Only customers in this state.")
+        ] = None,
+        order: Annotated[CustomerOrder, strawberry.argument(description="Sort order.")] = CustomerOrder.ID,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
+    ) -> Connection[Customer]:
+        size = page_size(first, info.context.settings)
+        flt = CustomerFilter(
+            brand=self.brand.key, state=state.domain() if state else None, order=order.domain()
+        )
+        calls = info.context.calls
+
+        async def fetch(n: int, cursor: str | None) -> Page[Account]:
+            return await calls(calls.store.list_customers, flt, n, cursor)
+
+        items, cursors, more = await fetch_page(fetch, size, after)
+        return connection([Customer.of(a) for a in items], cursors, more, after)
+
+
+@strawberry.type(description="The first answer the brand gave to a post, and how long the author waited.")
+class Response:
+    response: strawberry.Private[DomainResponse]
+
+    @strawberry.field(description="When the brand answered.")
+    def at(self) -> datetime:
+        return self.response.at
+
+    @strawberry.field(description="Seconds between the post and the brand's first answer.")
+    def delay(self) -> float:
+        return self.response.delay.total_seconds()
+
+    @strawberry.field(description="The brand's reply; null when the post was marked responded by hand.")
+    async def post(self, info: Info) -> Post | None:
+        if self.response.post_id is None:
+            return None
+        found = await info.context.loaders.posts.load(self.response.post_id)
+        return Post.of(found) if found else None
+
+
+@strawberry.type(description="A post: an interaction of a customer with brands, or a brand's own reply.")
+class Post(Node):
+    post: strawberry.Private[DomainPost]
+
+    @staticmethod
+    def of(post: DomainPost) -> Post:
+        return Post(id=strawberry.ID(node_id(NodeKind.POST, post.id)), post=post)
+
+    @property
+    def _label(self) -> DomainClassification | None:
+        return self.post.classification
+
+    @strawberry.field(description="The platform-qualified id users know, e.g. `twcs:119237`.")
+    def platform_id(self) -> str:
+        return self.post.id
+
+    @strawberry.field(
+        description="The post's text (roles analyst, admin).", permission_classes=[CanSeeSensitive]
+    )
+    def text(self) -> str | None:
+        return self.post.text
+
+    @strawberry.field(description="The language the source gave, or the classifier detected.")
+    def lang(self) -> str | None:
+        return self.post.lang or (self._label.lang if self._label else None) or None
+
+    @strawberry.field(description="When the post was written.")
+    def created_at(self) -> datetime:
+        return self.post.created_at
+
+    @strawberry.field(description="True when a brand's account wrote the post.")
+    def by_brand(self) -> bool:
+        return self.post.by_brand
+
+    @strawberry.field(description="Who wrote the post.")
+    async def author(self, info: Info) -> Customer | None:
+        found = await info.context.loaders.accounts.load(self.post.author_id)
+        return Customer.of(found) if found else None
+
+    @strawberry.field(description="The brands the post concerns.")
+    async def brands(self, info: Info) -> list[Brand]:
+        found = await info.context.loaders.brands.load_many(list(self.post.brands))
+        return [Brand.of(b) for b in found if b is not None]
+
+    @strawberry.field(description="The post this one replies to, when it is known.")
+    async def in_reply_to(self, info: Info) -> Post | None:
+        if self.post.in_reply_to is None:
+            return None
+        found = await info.context.loaders.posts.load(self.post.in_reply_to)
+        return Post.of(found) if found else None
+
+    @strawberry.field(description="Direct replies to this post, oldest first.")
+    async def replies(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
+    ) -> Connection[Post]:
+        size = page_size(first, info.context.settings)
+        found = await info.context.loaders.replies.load(self.post.id)
+        return slice_connection([Post.of(p) for p in found], size, after)
+
+    @strawberry.field(description="The classified type; null until the post is classified.")
+    def type(self) -> CustomerType | None:
+        return CustomerType.of(self._label.type) if self._label else None
+
+    @strawberry.field(description="How sure the classifier was, 0 to 1; null until classified.")
+    def confidence(self) -> float | None:
+        return self._label.confidence if self._label else None
+
+    @strawberry.field(description="The words and signals the classification rests on.")
+    def cues(self) -> list[str]:
+        return list(self._label.cues) if self._label else []
+
+    @strawberry.field(description="True when the type's playbook asks the brand to answer.")
+    def needs_response(self) -> bool:
+        return bool(self._label and self._label.needs_response)
+
+    @strawberry.field(description="Seconds the playbook allows for an answer; null when none is due.")
+    def sla(self) -> float | None:
+        return self._label.sla.total_seconds() if self._label and self._label.sla else None
+
+    @strawberry.field(description="When an answer is due (creation time plus SLA); null when none is due.")
+    def due_at(self) -> datetime | None:
+        if self._label is None or not self._label.needs_response or self._label.sla is None:
+            return None
+        return self.post.created_at + self._label.sla
+
+    @strawberry.field(description="The brand's first answer and its delay; null while unanswered.")
+    def response(self) -> Response | None:
+        return Response(response=self.post.response) if self.post.response else None
+
+
+@strawberry.type(description="A customer's current state toward one brand, since when, and why.")
+class CustomerState:
+    state: strawberry.Private[DomainState]
+
+    @strawberry.field(description="The customer.")
+    async def customer(self, info: Info) -> Customer | None:
+        found = await info.context.loaders.accounts.load(self.state.customer_id)
+        return Customer.of(found) if found else None
+
+    @strawberry.field(description="The brand.")
+    async def brand(self, info: Info) -> Brand | None:
+        found = await info.context.loaders.brands.load(self.state.brand)
+        return Brand.of(found) if found else None
+
+    @strawberry.field(description="The state: the type of the latest classified interaction.")
+    def type(self) -> CustomerType:
+        return CustomerType.of(self.state.type)
+
+    @strawberry.field(description="When the customer entered this state.")
+    def since(self) -> datetime:
+        return self.state.since
+
+    @strawberry.field(description="The post that put the customer in this state.")
+    async def post(self, info: Info) -> Post | None:
+        found = await info.context.loaders.posts.load(self.state.post_id)
+        return Post.of(found) if found else None
+
+
+@strawberry.type(description="A customer's state toward a brand changed because of a post.")
+class StateChange:
+    change: strawberry.Private[DomainChange]
+
+    @strawberry.field(description="The customer whose state changed.")
+    async def customer(self, info: Info) -> Customer | None:
+        found = await info.context.loaders.accounts.load(self.change.customer_id)
+        return Customer.of(found) if found else None
+
+    @strawberry.field(description="The brand the state is toward.")
+    async def brand(self, info: Info) -> Brand | None:
+        found = await info.context.loaders.brands.load(self.change.brand)
+        return Brand.of(found) if found else None
+
+    @strawberry.field(name="from", description="The state before; null for the customer's first state.")
+    def from_(self) -> CustomerType | None:
+        return CustomerType.of(self.change.from_type) if self.change.from_type else None
+
+    @strawberry.field(description="The state after.")
+    def to(self) -> CustomerType:
+        return CustomerType.of(self.change.to_type)
+
+    @strawberry.field(description="When it changed: the time of the post that changed it.")
+    def at(self) -> datetime:
+        return self.change.at
+
+    @strawberry.field(description="The post that changed the state.")
+    async def post(self, info: Info) -> Post | None:
+        found = await info.context.loaders.posts.load(self.change.post_id)
+        return Post.of(found) if found else None
+
+
+@strawberry.type(description="What the classifier says about a text, and why.")
+class Classification:
+    label: strawberry.Private[DomainClassification]
+
+    @strawberry.field(description="The type.")
+    def type(self) -> CustomerType:
+        return CustomerType.of(self.label.type)
+
+    @strawberry.field(description="How sure the classifier is, 0 to 1.")
+    def confidence(self) -> float:
+        return self.label.confidence
+
+    @strawberry.field(description="The words and signals the classification rests on.")
+    def cues(self) -> list[str]:
+        return list(self.label.cues)
+
+    @strawberry.field(description="True when the type's playbook asks the brand to answer.")
+    def needs_response(self) -> bool:
+        return self.label.needs_response
+
+    @strawberry.field(description="The language the classifier read the text as.")
+    def lang(self) -> str:
+        return self.label.lang
+
+    @strawberry.field(description="Seconds the playbook allows for an answer; null when none is due.")
+    def sla(self) -> float | None:
+        return self.label.sla.total_seconds() if self.label.sla else None
+
+    @strawberry.field(description="The classifier's version.")
+    def version(self) -> str:
+        return self.label.version
