@@ -38,6 +38,7 @@ class Settings:
     request_timeout: float = 10.0
     cors_origins: tuple[str, ...] = ()
     demo_key: str | None = None  # pre-authorises the explorer (demo only)
+    key_cache_seconds: float = 5.0  # how long a checked API key is trusted before the store is asked again
     sla_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     @classmethod
