@@ -57,10 +57,7 @@ class ClassifierLabeler:
                 )
                 for i in again
             ]
-            for i, label in zip(
-                again, self._classify([interactions[i] for i in again], recontexts), strict=True
-            ):
-                labels[interactions[i].id] = label
+            labels.update(self._classify([interactions[i] for i in again], recontexts))
         return labels
 
     def _classify(self, posts: Sequence[Post], contexts: Sequence[Context]) -> dict[str, Classification]:
@@ -102,6 +99,7 @@ class ClassifierLabeler:
         reply_to_brand = parent is not None and parent.by_brand
         previous = next((s.type for s in states.get(post.author_id, ()) if s.brand in post.brands), None)
         return Context(
+            brand=post.brands[0] if post.brands else None,
             addresses_brand=starts_with_brand or reply_to_brand,
             reply_to_brand=reply_to_brand,
             thread_answered=parent is not None and (parent.by_brand or parent.response is not None),
