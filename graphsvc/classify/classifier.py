@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+import heapq
 from functools import cache
-
-import numpy as np
 
 from graphsvc.classify.context import Context
 from graphsvc.classify.features import Analysis, analyse
@@ -29,18 +28,20 @@ _P, _U, _V = CLASSES.index(_T.PASSIVE), CLASSES.index(_T.USED_TO_BE), CLASSES.in
 _MAX_CUES = 6
 
 
-def _explain(model: LinearModel, a: Analysis, cls: int) -> list[str]:
+def _explain(model: LinearModel, a: Analysis, cols: list[int], cls: int) -> list[str]:
     """Rule cues first, then the surface words and signals that pushed hardest toward the answer."""
     out = [c.label for c in a.cues]
-    cols = model.columns(a.features)
-    if cols:
-        contrib = model.weights[cols, cls]
-        for j in np.argsort(-contrib)[:4]:
-            if contrib[j] <= 0.3:
+    column = model.class_weights[cls]
+    top = heapq.nlargest(4, ((column[i], i) for i in cols))
+    if top:
+        for weight, col in top:
+            if weight <= 0.3:
                 break
-            name = model.vocabulary[cols[j]]
+            name = model.vocabulary[col]
             kind, _, value = name.partition(":")
-            if kind == "w" and value not in ("<at>", "<url>", "<num>"):
+            if kind == "w" and len(value) == 1 and not value.isalnum():
+                out.append(f'emoji:"{value}"' if value not in "!?" else f'punctuation:"{value}"')
+            elif kind == "w" and value not in ("<at>", "<url>", "<num>"):
                 out.append(f'word:"{value}"')
             elif kind == "b" and "<" not in value:
                 out.append(f'phrase:"{value}"')
@@ -70,36 +71,36 @@ class Classifier:
 
     def classify_batch(self, items: Sequence[Item]) -> list[Classification]:
         """One result per ``(text, context, lang)``, in order; much faster per item than ``classify``."""
-        analyses: list[Analysis | None] = []
+        analyses: list[Analysis] = []
         for text, context, lang in items:
             if not isinstance(text, str):
                 raise ClassifierError(f"text must be a string, got {type(text).__name__}")
-            a = analyse(text, context, lang, self.lexicon)
-            analyses.append(a if a.tokens else None)
-        live = [a for a in analyses if a is not None]
-        probs = self.model.proba(self.model.logits(self.model.matrix([a.features for a in live]))) if live else None
+            analyses.append(analyse(text, context, lang, self.lexicon))
+        live = [a for a in analyses if a.tokens]
+        cols = [self.model.columns(a.features) for a in live]
+        probs = self.model.proba(self.model.logits(self.model.matrix_of_columns(cols))) if live else None
         out: list[Classification] = []
         row = 0
         for (_, context, _), a in zip(items, analyses, strict=True):
-            if a is None or probs is None:
+            if not a.tokens or probs is None:
                 out.append(self._nothing_to_read(a))
                 continue
-            out.append(self._decide(a, context, probs[row]))
+            out.append(self._decide(a, cols[row], context, probs[row]))
             row += 1
         return out
 
-    def _nothing_to_read(self, a: Analysis | None) -> Classification:
+    def _nothing_to_read(self, a: Analysis) -> Classification:
         return Classification(
             type=_T.OTHER,
             confidence=1.0,
-            lang=a.lang if a else "und",
+            lang=a.lang,
             cues=("empty: no words, emoji or signals to read",),
             needs_response=False,
             sla=None,
             version=self.version,
         )
 
-    def _decide(self, a: Analysis, context: Context | None, p: FloatArray) -> Classification:
+    def _decide(self, a: Analysis, cols: list[int], context: Context | None, p: FloatArray) -> Classification:
         cls = int(p.argmax())
         confidence = float(p[cls])
         rule_cues: list[str] = []
@@ -126,7 +127,7 @@ class Classifier:
             type=type_,
             confidence=round(min(1.0, max(0.0, confidence)), 4),
             lang=a.lang,
-            cues=tuple(rule_cues + _explain(self.model, a, cls)),
+            cues=tuple(rule_cues + _explain(self.model, a, cols, cls)),
             needs_response=needs,
             sla=entry.sla if needs else None,
             version=self.version,

@@ -68,7 +68,7 @@ def analyse(raw: str, context: Context | None = None, lang: str | None = None, l
     ctx = context or EMPTY_CONTEXT
     text = clean(raw)
     folded = fold(text)
-    toks = tokens(text)
+    toks = tokens(text, folded)
     language = normalize(lang) if lang else detect(text, toks)
     cues = find_cues(text, folded)
     surf = surface(text, toks)

@@ -11,6 +11,7 @@ other scripts by their Unicode block. Returns an ISO 639-1 code, or ``"und"`` wh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from graphsvc.classify.text import fold, tokens
@@ -49,6 +50,7 @@ _SUFFIXES: tuple[tuple[str, str], ...] = (
     ("ing", "en"), ("tion", "en"), ("cion", "es"), ("ciones", "es"), ("cao", "pt"), ("coes", "pt"),
     ("kan", "id"), ("nya", "id"), ("lah", "id"), ("inho", "pt"), ("inha", "pt"),
 )
+_SUFFIX_LANG = dict(_SUFFIXES)
 _LETTER_HINTS = {"ã": "pt", "õ": "pt", "ç": "pt", "ê": "pt", "ñ": "es", "¿": "es", "¡": "es", "ß": "de"}
 # (first, last, code) for scripts that name their language well enough for routing.
 _SCRIPTS: tuple[tuple[int, int, str], ...] = (
@@ -69,7 +71,12 @@ def normalize(code: str) -> str:
     return code.strip().replace("_", "-").split("-", 1)[0].lower() or "und"
 
 
+_NON_LATIN = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b, _ in _SCRIPTS) + "]")
+
+
 def _script(text: str) -> str | None:
+    if not _NON_LATIN.search(text):
+        return None  # the common case: emoji and accents are not another script
     counts: dict[str, int] = {}
     latin = 0
     for ch in text:
@@ -101,11 +108,10 @@ def detect(text: str, toks: Sequence[str] | None = None) -> str:
             share = 1.0 / len(langs)
             for lang in langs:
                 scores[lang] = scores.get(lang, 0.0) + share
-        elif len(t) > 4 and t[0].isalpha():
-            for suffix, lang in _SUFFIXES:
-                if t.endswith(suffix):
-                    scores[lang] = scores.get(lang, 0.0) + 0.4
-                    break
+        elif len(t) > 4:
+            lang_ = _SUFFIX_LANG.get(t[-3:]) or _SUFFIX_LANG.get(t[-4:]) or _SUFFIX_LANG.get(t[-6:])
+            if lang_:
+                scores[lang_] = scores.get(lang_, 0.0) + 0.4
     if not text.isascii():
         lowered = text.lower()
         for ch, lang in _LETTER_HINTS.items():

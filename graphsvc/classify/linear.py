@@ -55,11 +55,20 @@ class LinearModel:
         get = self.index.get
         return list({i for i in map(get, features) if i is not None})
 
+    @cached_property
+    def class_weights(self) -> list[list[float]]:
+        """Per class, the weight of each column as plain floats: explaining one item reads a few."""
+        out: list[list[float]] = self.weights.T.tolist()
+        return out
+
     def matrix(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        return self.matrix_of_columns([self.columns(feats) for feats in rows])
+
+    def matrix_of_columns(self, rows: Sequence[Sequence[int]]) -> sparse.csr_matrix:
         indptr = [0]
         indices: list[int] = []
-        for feats in rows:
-            indices.extend(self.columns(feats))
+        for cols in rows:
+            indices.extend(cols)
             indptr.append(len(indices))
         data = np.ones(len(indices), dtype=np.float64)
         return sparse.csr_matrix(

@@ -61,20 +61,39 @@ def fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 
 
-def tokens(text: str) -> list[str]:
+def tokens(text: str, folded: str | None = None) -> list[str]:
     """Tokens of an already cleaned text, folded; see the module example."""
-    return TOKEN.findall(fold(text))
+    return TOKEN.findall(fold(text) if folded is None else folded)
+
+
+_UPPER = re.compile(r"[^\W\d_a-zß-ÿ]")  # letters that are not lower case (approximately: upper)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def shouting(text: str) -> bool:
+    """Mostly capitals over at least 8 letters; cheap when there are few capitals (the usual case)."""
+    upper = len(_UPPER.findall(text))
+    if upper < 6:
+        return False
+    return upper / len(_LETTER.findall(text)) > 0.6
 
 
 def surface(text: str, toks: list[str]) -> Surface:
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(1 for c in letters if c.isupper())
+    handles = urls = hashtags = 0
+    for t in toks:
+        c = t[0]
+        if c == "@":
+            handles += 1
+        elif c == "#":
+            hashtags += 1
+        elif c in "hw" and t.startswith(("http", "www.")):
+            urls += 1
     return Surface(
         starts_with_handle=text.lstrip().startswith("@"),
-        handles=sum(1 for t in toks if t[0] == "@"),
-        urls=sum(1 for t in toks if t.startswith(("http", "www."))),
-        hashtags=sum(1 for t in toks if t[0] == "#"),
-        caps=len(letters) >= 8 and upper / len(letters) > 0.6,
+        handles=handles,
+        urls=urls,
+        hashtags=hashtags,
+        caps=shouting(text),
         exclaims="!!" in text or "?!" in text,
         questions="?" in text,
     )
