@@ -11,13 +11,15 @@ Three things a plain ``csv.reader(open(path, newline=""))`` gets wrong here:
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from graphsvc.errors import RecordError
+from graphsvc.model import Mention
 
+from .fields import FieldError
 from .lines import decoded_lines, undecodable_reason
 
-__all__ = ["csv_dicts", "csv_rows"]
+__all__ = ["csv_dicts", "csv_mentions", "csv_rows"]
 
 # A private-use character stands in for a bare CR while the csv module parses the line.
 _CR = "\ue000"
@@ -97,3 +99,18 @@ def csv_dicts(
             yield RecordError("header repeated mid-file (concatenated files?); row skipped", file=file, line=line)
             continue
         yield line, dict(zip(header, row, strict=True))
+
+
+def csv_mentions(
+    raw: Iterable[bytes], file: str, required: Sequence[str], convert: Callable[[dict[str, str]], Mention]
+) -> Iterator[Mention | RecordError]:
+    """``convert`` applied to each row of a headed CSV file; its FieldError becomes a RecordError."""
+    for item in csv_dicts(raw, file, required):
+        if isinstance(item, RecordError):
+            yield item
+            continue
+        line, row = item
+        try:
+            yield convert(row)
+        except FieldError as exc:
+            yield RecordError(str(exc), file=file, line=line)

@@ -14,10 +14,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from graphsvc.errors import RecordError
 from graphsvc.model import Mention
 
-from .csvrows import csv_dicts
+from .csvrows import csv_mentions
 from .fields import FieldError
 from .options import DEFAULT_OPTIONS, LoadOptions, Record
 from .own_record import mention_from_dict, mention_to_dict
@@ -52,15 +51,7 @@ def _nested(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _records(raw: Iterable[bytes], file: str, options: LoadOptions) -> Iterator[Record]:
-    for item in csv_dicts(raw, file, REQUIRED):
-        if isinstance(item, RecordError):
-            yield item
-            continue
-        line, row = item
-        try:
-            yield mention_from_dict(_nested(row), options.platform)
-        except FieldError as exc:
-            yield RecordError(str(exc), file=file, line=line)
+    return csv_mentions(raw, file, REQUIRED, lambda row: mention_from_dict(_nested(row), options.platform))
 
 
 def read_csv(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:

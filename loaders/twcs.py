@@ -11,13 +11,12 @@ Ids: posts ``twcs:<tweet_id>``, accounts ``twcs:<author_id>`` (``twcs:AppleSuppo
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-from graphsvc.errors import RecordError
 from graphsvc.model import Account, Mention, brand_key
 
-from .csvrows import csv_dicts
+from .csvrows import csv_mentions
 from .fields import FieldError, required_text, unescape_twitter, utc_from_twitter
 from .mentiontext import handles_in
 from .options import DEFAULT_OPTIONS, LoadOptions, Record
@@ -60,22 +59,10 @@ def _mention(row: dict[str, str]) -> Mention:
     )
 
 
-def _records(raw: Iterable[bytes], file: str) -> Iterator[Record]:
-    for item in csv_dicts(raw, file, COLUMNS):
-        if isinstance(item, RecordError):
-            yield item
-            continue
-        line, row = item
-        try:
-            yield _mention(row)
-        except FieldError as exc:
-            yield RecordError(str(exc), file=file, line=line)
-
-
 def read_twcs(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
     with open(path, "rb") as raw:
-        yield from _records(raw, str(path))
+        yield from csv_mentions(raw, str(path), COLUMNS, _mention)
 
 
 def parse_twcs(text: str, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
-    return _records(io.BytesIO(text.encode("utf-8")), "<text>")
+    return csv_mentions(io.BytesIO(text.encode("utf-8")), "<text>", COLUMNS, _mention)
