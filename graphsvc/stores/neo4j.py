@@ -1,0 +1,611 @@
+"""The Neo4j store: the official ``neo4j`` driver (6.x, with ``neo4j-rust-ext``) on Neo4j 5.
+
+Selected by ``neo4j://``, ``neo4j+s://`` or ``bolt://`` URLs such as
+``neo4j://neo4j:secret@localhost:7687?database=neo4j``; user, password and database missing from
+the URL come from ``GRAPHSVC_NEO4J_USER``, ``GRAPHSVC_NEO4J_PASSWORD`` and
+``GRAPHSVC_NEO4J_DATABASE``.
+
+Every write is a managed write transaction (``execute_write``) that sends batched
+``UNWIND $rows ... MERGE`` statements, so a driver retry or a re-run never duplicates anything;
+every read is a managed read transaction, which a cluster routes to its followers. The statements
+live in :mod:`graphsvc.stores.cypher` and the row conversions in :mod:`graphsvc.stores.neo4j_rows`;
+no ``neo4j.Record`` leaves this module. :meth:`Neo4jStore.batch` groups nothing: each write call
+is its own transaction (each chunk of :data:`WRITE_BATCH` rows, for big calls).
+
+The driver is set up to give up on an unreachable or hung server quickly (see
+:data:`DRIVER_CONFIG`): a call then fails with :class:`~graphsvc.errors.StoreUnavailable` within
+5 s, which ``/readyz`` reports through :meth:`Neo4jStore.ping`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    ConnectionAcquisitionTimeoutError,
+    ConstraintError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from graphsvc import __version__
+from graphsvc.errors import ConfigError, SchemaVersionError, StoreError, StoreUnavailable
+from graphsvc.model import (
+    Account,
+    ApiKey,
+    Brand,
+    Classification,
+    CustomerState,
+    CustomerType,
+    Follow,
+    Metrics,
+    Post,
+    StateChange,
+    Stats,
+    brand_key,
+)
+from graphsvc.stores import cypher, neo4j_schema
+from graphsvc.stores.base import (
+    CustomerFilter,
+    CustomerOrder,
+    InteractionFilter,
+    InteractionOrder,
+    Page,
+    StateChangeFilter,
+)
+from graphsvc.stores.neo4j_rows import (
+    Row,
+    account_from,
+    account_row,
+    api_key_from,
+    api_key_params,
+    brand_account_rows,
+    brand_from,
+    brand_rows,
+    chunked,
+    classification_row,
+    customer_state_from,
+    follow_rows,
+    metrics_from,
+    metrics_row,
+    plan_states,
+    post_from,
+    post_row,
+    state_change_from,
+    thread_links,
+)
+from graphsvc.stores.paging import check_first, decode_cursor, make_page
+from graphsvc.stores.sqlite import ts
+
+R = TypeVar("R")
+Work = Callable[[ManagedTransaction], R]
+
+# Rows per UNWIND transaction. Packing 10k rows costs ~10 ms here (bench/neo4j_ingest.py); a few
+# thousand rows per transaction is where Neo4j's own guidance and our measurements agree that
+# commit overhead stops dominating without transactions growing big in the server's heap.
+WRITE_BATCH = 5_000
+FOLLOW_BATCH = 10_000
+# Follower accounts per page when streaming FOLLOWS for the analytics projection.
+FOLLOWS_PAGE_ACCOUNTS = 2_000
+# Worst case for a hung server: connect (1.5 s) + one retry delay (~1 s) + connect (1.5 s) < 5 s.
+REQUEST_BUDGET = 5.0
+DRIVER_CONFIG: dict[str, Any] = {
+    "connection_timeout": 1.5,
+    "connection_acquisition_timeout": 2.0,
+    "max_transaction_retry_time": 1.5,
+    "user_agent": f"graphsvc/{__version__}",
+    # Deprecations and hints are caught before release by the Cypher lint, not at run time.
+    "notifications_min_severity": "OFF",
+}
+METRIC_PROPERTY = {
+    CustomerOrder.REACH1: "reach1",
+    CustomerOrder.REACH2: "reach2",
+    CustomerOrder.INFLUENCE: "influence",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Neo4jSettings:
+    """Where and as whom to connect; ``display`` is the URL without its password."""
+
+    uri: str
+    user: str | None
+    password: str | None
+    database: str | None
+    display: str
+
+
+def parse_url(url: str, env: Mapping[str, str]) -> Neo4jSettings:
+    """Split a store URL into what the driver needs; the URL wins over ``GRAPHSVC_NEO4J_*``.
+
+    >>> s = parse_url("neo4j://ana:p%40ss@db:7687?database=crm", {})
+    >>> s.uri, s.user, s.password, s.database, s.display
+    ('neo4j://db:7687', 'ana', 'p@ss', 'crm', 'neo4j://ana@db:7687?database=crm')
+    """
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise ConfigError(f"store URL {url!r} names no host; use neo4j://user:password@host:7687")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - {"database"})
+    if unknown:
+        raise ConfigError(
+            f"store URL has unknown parameter(s) {', '.join(unknown)}; only ?database=NAME is understood"
+        )
+    try:
+        port = parts.port or 7687
+    except ValueError as exc:
+        raise ConfigError(f"store URL has a bad port: {exc}; use host:7687") from exc
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    user = unquote(parts.username) if parts.username else env.get("GRAPHSVC_NEO4J_USER") or None
+    password = unquote(parts.password) if parts.password else env.get("GRAPHSVC_NEO4J_PASSWORD")
+    database = (query.get("database") or [""])[0] or env.get("GRAPHSVC_NEO4J_DATABASE") or None
+    uri = f"{parts.scheme}://{host}:{port}"
+    shown = f"{parts.scheme}://{user + '@' if user else ''}{host}:{port}"
+    return Neo4jSettings(
+        uri=uri,
+        user=user,
+        password=password,
+        database=database,
+        display=f"{shown}?database={database}" if database else shown,
+    )
+
+
+def _fetch(query: str, **params: Any) -> Work[list[Row]]:
+    """A transaction function returning every row of ``query`` as a plain dict."""
+
+    def work(tx: ManagedTransaction) -> list[Row]:
+        return [record.data() for record in tx.run(query, params)]
+
+    return work
+
+
+def _rows(tx: ManagedTransaction, query: str, **params: Any) -> list[Row]:
+    return _fetch(query, **params)(tx)
+
+
+def _execute(tx: ManagedTransaction, query: str, **params: Any) -> None:
+    tx.run(query, params).consume()
+
+
+class Neo4jStore:
+    """The :class:`~graphsvc.stores.base.Store` on a Neo4j 5 database."""
+
+    def __init__(self, url: str, env: Mapping[str, str] | None = None) -> None:
+        self.url = url
+        self.settings = parse_url(url, os.environ if env is None else env)
+        auth = (self.settings.user, self.settings.password or "") if self.settings.user else None
+        try:
+            self._driver: Driver = GraphDatabase.driver(self.settings.uri, auth=auth, **DRIVER_CONFIG)
+        except (ConfigurationError, ValueError) as exc:
+            raise ConfigError(f"cannot use store URL {self.settings.display}: {exc}") from exc
+        self._schema_lock = threading.Lock()
+        self._schema_ready = False
+
+    # -- connections, transactions, errors ----------------------------------------------------------
+    @contextmanager
+    def _translated(self, what: str) -> Iterator[None]:
+        """Re-raise driver errors as graphsvc's own, saying what failed and what to do."""
+        where = self.settings.display
+        try:
+            yield
+        except AuthError as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {where} refused user {self.settings.user!r} ({exc.message}) while trying to "
+                f"{what}; fix the user and password in the store URL or GRAPHSVC_NEO4J_USER and "
+                "GRAPHSVC_NEO4J_PASSWORD"
+            ) from exc
+        except (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError) as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {where} did not answer within {REQUEST_BUDGET:g} s while trying to {what} "
+                f"({exc}); check that the server is running and reachable, then retry"
+            ) from exc
+        except ConstraintError as exc:
+            raise StoreError(f"Neo4j at {where} refused to {what}: {exc.message}") from exc
+        except Neo4jError as exc:
+            if "TransactionTimedOut" in (exc.code or ""):
+                raise StoreUnavailable(
+                    f"Neo4j at {where} timed out while trying to {what}; retry, or raise the server's "
+                    "db.transaction.timeout"
+                ) from exc
+            raise StoreError(f"Neo4j at {where} failed to {what}: {exc.code}: {exc.message}") from exc
+        except DriverError as exc:
+            raise StoreError(f"the Neo4j driver failed to {what} at {where}: {exc}") from exc
+
+    def _session_run(self, mode: str, work: Work[R]) -> R:
+        with self._driver.session(database=self.settings.database, default_access_mode=mode) as session:
+            if mode == READ_ACCESS:
+                return session.execute_read(work)
+            return session.execute_write(work)
+
+    def _read(self, work: Work[R], what: str) -> R:
+        self._ensure_schema()
+        with self._translated(what):
+            return self._session_run(READ_ACCESS, work)
+
+    def _write(self, work: Work[R], what: str) -> R:
+        self._ensure_schema()
+        with self._translated(what):
+            return self._session_run(WRITE_ACCESS, work)
+
+    def _ensure_schema(self) -> None:
+        """Apply the schema on first use, so opening a store never blocks on the network."""
+        if self._schema_ready:
+            return
+        with self._schema_lock:
+            if not self._schema_ready:
+                self.migrate()
+
+    def migrate(self) -> int:
+        """Apply every constraint and index (idempotent); returns the schema version found before."""
+        with self._translated("apply the graphsvc schema"):
+            with self._driver.session(database=self.settings.database) as session:
+                for _name, statement in neo4j_schema.statements():
+                    session.run(statement).consume()
+            found = self._session_run(WRITE_ACCESS, _check_schema_version)
+        self._schema_ready = True
+        return found
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Nothing to group: each write call is its own transaction on Neo4j."""
+        yield
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def ping(self) -> None:
+        self._read(_fetch(cypher.PING), "answer a ping")
+
+    def delete_everything(self) -> None:
+        """Delete every node and relationship (the schema stays). For test databases only."""
+        while self._write(_fetch(cypher.DELETE_SOME_NODES, limit=10_000), "wipe the database")[0]["deleted"]:
+            pass
+
+    # -- writes ----------------------------------------------------------------------------------------
+    def upsert_brands(self, brands: Iterable[Brand]) -> int:
+        rows = list(brands)
+        if not rows:
+            return 0
+
+        def work(tx: ManagedTransaction) -> None:
+            found = _rows(tx, cypher.GET_BRAND_ALIASES, keys=[b.key for b in rows])
+            stored = {row["key"]: row["aliases"] for row in found}
+            _execute(tx, cypher.UPSERT_BRANDS, rows=brand_rows(rows, stored))
+            _execute(tx, cypher.UPSERT_ACCOUNTS, rows=brand_account_rows(rows))
+
+        self._write(work, "upsert brands")
+        return len(rows)
+
+    def upsert_accounts(self, accounts: Iterable[Account]) -> int:
+        rows = [account_row(a) for a in accounts]
+        for chunk in chunked(rows, WRITE_BATCH):
+            self._write(_fetch(cypher.UPSERT_ACCOUNTS, rows=chunk), "upsert accounts")
+        return len(rows)
+
+    def upsert_posts(self, posts: Iterable[Post]) -> int:
+        rows = [post_row(p) for p in posts]
+        for chunk in chunked(rows, WRITE_BATCH):
+            self._write(_upsert_posts_work(chunk), "upsert posts")
+        return len(rows)
+
+    def upsert_follows(self, follows: Iterable[Follow | tuple[str, str]]) -> int:
+        created = 0
+        for chunk in chunked(follow_rows(follows), FOLLOW_BATCH):
+            created += self._write(_upsert_follows_work(chunk), "add follow edges")
+        return created
+
+    def record_classifications(self, labels: Iterable[tuple[str, Classification]]) -> tuple[StateChange, ...]:
+        rows = [classification_row(post_id, label) for post_id, label in labels]
+        if not rows:
+            return ()
+
+        def work(tx: ManagedTransaction) -> tuple[StateChange, ...]:
+            pairs: set[tuple[str, str]] = set()
+            for chunk in chunked(rows, WRITE_BATCH):
+                _execute(tx, cypher.SET_CLASSIFICATIONS, rows=chunk)
+                ids = [row["id"] for row in chunk]
+                pairs.update((r["customer"], r["brand"]) for r in _rows(tx, cypher.STATE_PAIRS, ids=ids))
+            params = [{"customer": c, "brand": b} for c, b in sorted(pairs)]
+            plan = plan_states(
+                sorted(pairs),
+                _rows(tx, cypher.STATE_HISTORIES, pairs=params),
+                _rows(tx, cypher.EXISTING_STATE_CHANGES, pairs=params),
+            )
+            _execute(tx, cypher.DELETE_STATE_CHANGES, rows=plan.delete_changes)
+            _execute(tx, cypher.MERGE_STATE_CHANGES, rows=plan.put_changes)
+            _execute(tx, cypher.SET_STATES, rows=plan.put_states)
+            _execute(tx, cypher.DELETE_STATES, rows=plan.delete_states)
+            return plan.created
+
+        return self._write(work, "record classifications")
+
+    def mark_responded(self, post_id: str, at: datetime) -> Post | None:
+        self._write(_fetch(cypher.MARK_RESPONDED, id=post_id, at=ts(at)), "mark a post responded")
+        return self.get_posts([post_id]).get(post_id)
+
+    def put_metrics(self, metrics: Iterable[Metrics]) -> int:
+        rows = [metrics_row(m) for m in metrics]
+        for chunk in chunked(rows, WRITE_BATCH):
+            self._write(_fetch(cypher.PUT_METRICS, rows=chunk), "store metrics")
+        return len(rows)
+
+    # -- reads -----------------------------------------------------------------------------------------
+    def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]:
+        rows = self._read(_fetch(cypher.GET_ACCOUNTS, ids=list(dict.fromkeys(ids))), "read accounts")
+        return {row["account"]["id"]: account_from(row["account"]) for row in rows}
+
+    def get_brands(self, keys: Sequence[str]) -> dict[str, Brand]:
+        names = [{"key": key, "alias": brand_key(key)} for key in dict.fromkeys(keys)]
+        rows = self._read(_fetch(cypher.GET_BRANDS, names=names), "read brands")
+        return {row["asked"]: brand_from(row) for row in rows}
+
+    def list_brands(self) -> tuple[Brand, ...]:
+        return tuple(brand_from(row) for row in self._read(_fetch(cypher.LIST_BRANDS), "list brands"))
+
+    def get_posts(self, ids: Sequence[str]) -> dict[str, Post]:
+        rows = self._read(_fetch(cypher.GET_POSTS, ids=list(dict.fromkeys(ids))), "read posts")
+        return {row["post"]["id"]: post_from(row["post"]) for row in rows}
+
+    def replies_to(self, post_ids: Sequence[str]) -> dict[str, tuple[Post, ...]]:
+        found: dict[str, list[Post]] = {pid: [] for pid in post_ids}
+        rows = self._read(_fetch(cypher.REPLIES_TO, ids=list(dict.fromkeys(post_ids))), "read replies")
+        for row in rows:
+            reply = post_from(row["post"])
+            found[reply.in_reply_to or ""].append(reply)
+        return {pid: tuple(posts) for pid, posts in found.items()}
+
+    def list_customers(self, flt: CustomerFilter, first: int, after: str | None = None) -> Page[Account]:
+        check_first(first)
+        if flt.state is not None and flt.brand is None:
+            raise ValueError("CustomerFilter.state needs a brand")
+        metric = METRIC_PROPERTY.get(flt.order)
+        source = "STATE_" if flt.state is not None else "BRAND_" if flt.brand is not None else ""
+        query = getattr(cypher, f"LIST_{source}CUSTOMERS_BY_{'METRIC' if metric else 'ID'}")
+        after_key, after_id = None, None
+        if after is not None:
+            cursor = decode_cursor(after)
+            after_key, after_id = (cursor[0], cursor[1]) if metric else (None, cursor[0])
+        prefix = flt.handle_prefix.lower().lstrip("@") if flt.handle_prefix else None
+        rows = self._read(
+            _fetch(
+                query,
+                brand=flt.brand,
+                state=flt.state.value if flt.state else None,
+                prefix=prefix,
+                metric=metric,
+                after_key=after_key,
+                after_id=after_id,
+                limit=first + 1,
+            ),
+            "list customers",
+        )
+        page = make_page(
+            rows, first, lambda r: [r["sort_key"], r["account"]["id"]] if metric else [r["account"]["id"]]
+        )
+        return Page(
+            items=tuple(account_from(r["account"]) for r in page.items),
+            end_cursor=page.end_cursor,
+            has_next=page.has_next,
+        )
+
+    def list_interactions(self, flt: InteractionFilter, first: int, after: str | None = None) -> Page[Post]:
+        check_first(first)
+        source = "BRAND_" if flt.brand is not None else "CUSTOMER_" if flt.customer_id is not None else ""
+        order = "DUE" if flt.order is InteractionOrder.DUE else "NEWEST"
+        after_key, after_id = decode_cursor(after) if after is not None else (None, None)
+        rows = self._read(
+            _fetch(
+                getattr(cypher, f"LIST_{source}INTERACTIONS_{order}"),
+                brand=flt.brand,
+                customer=flt.customer_id,
+                type=flt.type.value if flt.type else None,
+                since=ts(flt.since) if flt.since else None,
+                until=ts(flt.until) if flt.until else None,
+                answered=flt.answered,
+                needs_response=flt.needs_response,
+                after_key=after_key,
+                after_id=after_id,
+                limit=first + 1,
+            ),
+            "list interactions",
+        )
+        page = make_page(rows, first, lambda r: [r["sort_key"], r["post"]["id"]])
+        return Page(
+            items=tuple(post_from(r["post"]) for r in page.items),
+            end_cursor=page.end_cursor,
+            has_next=page.has_next,
+        )
+
+    def list_followers(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
+        return self._neighbours(cypher.LIST_FOLLOWERS, account_id, first, after)
+
+    def list_following(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
+        return self._neighbours(cypher.LIST_FOLLOWING, account_id, first, after)
+
+    def _neighbours(self, query: str, account_id: str, first: int, after: str | None) -> Page[Account]:
+        check_first(first)
+        after_id = decode_cursor(after)[0] if after is not None else None
+        rows = self._read(
+            _fetch(query, id=account_id, after_id=after_id, limit=first + 1), "list follow edges"
+        )
+        page = make_page(rows, first, lambda r: [r["account"]["id"]])
+        return Page(
+            items=tuple(account_from(r["account"]) for r in page.items),
+            end_cursor=page.end_cursor,
+            has_next=page.has_next,
+        )
+
+    def list_state_changes(
+        self, flt: StateChangeFilter, first: int, after: str | None = None
+    ) -> Page[StateChange]:
+        check_first(first)
+        cursor = decode_cursor(after) if after is not None else [None, None, None, None]
+        rows = self._read(
+            _fetch(
+                cypher.LIST_STATE_CHANGES,
+                brand=flt.brand,
+                customer=flt.customer_id,
+                since=ts(flt.since) if flt.since else None,
+                until=ts(flt.until) if flt.until else None,
+                from_type=flt.from_type.value if flt.from_type else None,
+                to_type=flt.to_type.value if flt.to_type else None,
+                after_at=cursor[0],
+                after_customer=cursor[1],
+                after_brand=cursor[2],
+                after_post=cursor[3],
+                limit=first + 1,
+            ),
+            "list state changes",
+        )
+        page = make_page(
+            rows,
+            first,
+            lambda r: [r["change"]["at"], r["change"]["customer"], r["change"]["brand"], r["change"]["post"]],
+        )
+        return Page(
+            items=tuple(state_change_from(r["change"]) for r in page.items),
+            end_cursor=page.end_cursor,
+            has_next=page.has_next,
+        )
+
+    def states_for(self, customer_ids: Sequence[str]) -> dict[str, tuple[CustomerState, ...]]:
+        found: dict[str, list[CustomerState]] = {cid: [] for cid in customer_ids}
+        ids = list(dict.fromkeys(customer_ids))
+        for row in self._read(_fetch(cypher.STATES_FOR, ids=ids), "read customer states"):
+            state = customer_state_from(row["state"])
+            found[state.customer_id].append(state)
+        return {cid: tuple(states) for cid, states in found.items()}
+
+    def customer_ids_for_brand(self, brand: str, state: CustomerType | None = None) -> tuple[str, ...]:
+        if state is not None:
+            work = _fetch(cypher.CUSTOMER_IDS_IN_STATE, brand=brand, state=state.value)
+        else:
+            work = _fetch(cypher.CUSTOMER_IDS_OF_BRAND, brand=brand)
+        return tuple(row["id"] for row in self._read(work, "list a brand's customers"))
+
+    def iter_follows(self, batch_size: int = 100_000) -> Iterator[list[tuple[str, str]]]:
+        """Stream FOLLOWS page by page (each page its own read transaction), in batches."""
+        after = ""
+        buffer: list[tuple[str, str]] = []
+        while True:
+            rows = self._read(
+                _fetch(cypher.FOLLOWS_PAGE, after=after, limit=FOLLOWS_PAGE_ACCOUNTS), "stream follow edges"
+            )
+            for row in rows:
+                buffer.extend((row["follower"], followee) for followee in row["followees"])
+            while len(buffer) >= batch_size:
+                yield buffer[:batch_size]
+                buffer = buffer[batch_size:]
+            if len(rows) < FOLLOWS_PAGE_ACCOUNTS:
+                break
+            after = rows[-1]["follower"]
+        if buffer:
+            yield buffer
+
+    def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]:
+        rows = self._read(_fetch(cypher.GET_METRICS, ids=list(dict.fromkeys(ids))), "read metrics")
+        return {row["metrics"]["account"]: metrics_from(row["metrics"]) for row in rows}
+
+    def stats(self) -> Stats:
+        return self._read(_stats_work, "count the graph")
+
+    # -- load progress ---------------------------------------------------------------------------------
+    def get_checkpoint(self, source: str) -> int:
+        rows = self._read(_fetch(cypher.GET_CHECKPOINT, source=source), "read a load checkpoint")
+        return int(rows[0]["done"]) if rows else 0
+
+    def set_checkpoint(self, source: str, done: int) -> None:
+        self._write(_fetch(cypher.SET_CHECKPOINT, source=source, done=done), "save a load checkpoint")
+
+    # -- API keys --------------------------------------------------------------------------------------
+    def put_api_key(self, key: ApiKey) -> None:
+        def work(tx: ManagedTransaction) -> int:
+            return tx.run(cypher.PUT_API_KEY, api_key_params(key)).consume().counters.nodes_created
+
+        if not self._write(work, "store an API key"):
+            raise StoreError(f"an API key with id {key.id!r} already exists; revoke it or use another id")
+
+    def find_api_key(self, key_hash: str) -> ApiKey | None:
+        rows = self._read(_fetch(cypher.FIND_API_KEY, key_hash=key_hash), "look up an API key")
+        return api_key_from(rows[0]["api_key"]) if rows else None
+
+    def list_api_keys(self) -> tuple[ApiKey, ...]:
+        rows = self._read(_fetch(cypher.LIST_API_KEYS), "list API keys")
+        return tuple(api_key_from(row["api_key"]) for row in rows)
+
+    def revoke_api_key(self, key_id: str, at: datetime) -> bool:
+        rows = self._write(_fetch(cypher.REVOKE_API_KEY, id=key_id, at=ts(at)), "revoke an API key")
+        return bool(rows[0]["revoked"])
+
+
+def _check_schema_version(tx: ManagedTransaction) -> int:
+    found = _rows(tx, cypher.GET_SCHEMA_VERSION)[0]["version"] or 0
+    if found > neo4j_schema.SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"this Neo4j database has graphsvc schema version {found}, newer than this graphsvc "
+            f"understands ({neo4j_schema.SCHEMA_VERSION}); upgrade graphsvc or use another database"
+        )
+    if found < neo4j_schema.SCHEMA_VERSION:
+        _execute(tx, cypher.SET_SCHEMA_VERSION, version=neo4j_schema.SCHEMA_VERSION)
+    return int(found)
+
+
+def _upsert_posts_work(rows: Sequence[Row]) -> Work[None]:
+    def work(tx: ManagedTransaction) -> None:
+        _execute(tx, cypher.UPSERT_POSTS, rows=rows)
+        links = thread_links(_rows(tx, cypher.THREAD_PAIRS, ids=[row["id"] for row in rows]))
+        _execute(tx, cypher.INHERIT_BRANDS, rows=links.inherit)
+        _execute(tx, cypher.RECORD_ANSWERS, rows=links.answers)
+
+    return work
+
+
+def _upsert_follows_work(rows: Sequence[list[str]]) -> Work[int]:
+    def work(tx: ManagedTransaction) -> int:
+        summary = tx.run(cypher.UPSERT_FOLLOWS, {"rows": rows}).consume()
+        return summary.counters.relationships_created
+
+    return work
+
+
+def _stats_work(tx: ManagedTransaction) -> Stats:
+    def one(query: str) -> int:
+        return int(_rows(tx, query)[0]["n"])
+
+    by_brand: dict[str, dict[str, int]] = {}
+    for row in _rows(tx, cypher.COUNT_BY_BRAND):
+        by_brand[row["brand"]] = {
+            "posts": row["posts"],
+            "interactions": row["interactions"],
+            "customers": row["customers"],
+        }
+    for row in _rows(tx, cypher.COUNT_AWAITING_BY_BRAND):
+        by_brand.setdefault(row["brand"], {})["awaiting_response"] = row["n"]
+    for row in _rows(tx, cypher.COUNT_STATE_CHANGES_BY_BRAND):
+        by_brand.setdefault(row["brand"], {})["state_changes"] = row["n"]
+    for counts in by_brand.values():
+        counts.setdefault("awaiting_response", 0)
+        counts.setdefault("state_changes", 0)
+    by_type = {t.value: 0 for t in CustomerType}
+    by_type.update((row["type"], row["n"]) for row in _rows(tx, cypher.COUNT_POSTS_BY_TYPE))
+    return Stats(
+        customers=one(cypher.COUNT_CUSTOMERS),
+        brands=one(cypher.COUNT_BRANDS),
+        posts=one(cypher.COUNT_POSTS),
+        follows=one(cypher.COUNT_FOLLOWS),
+        state_changes=one(cypher.COUNT_STATE_CHANGES),
+        by_type=by_type,
+        by_brand=by_brand,
+    )
