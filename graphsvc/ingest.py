@@ -63,6 +63,7 @@ class BrandBook:
 
     def __init__(self, brands: Iterable[Brand] = ()) -> None:
         self._by_name: dict[str, str] = {}
+        self._by_handle: dict[str, str] = {}
         self.brands: dict[str, Brand] = {}
         for brand in brands:
             self.add(brand)
@@ -82,10 +83,16 @@ class BrandBook:
         self.brands[brand.key] = brand
         for name in (brand.key, *brand.handles, *brand.aliases):
             self._by_name[brand_key(name)] = brand.key
+        for name in (brand.key, *brand.handles):
+            self._by_handle[brand_key(name)] = brand.key
         return True
 
     def lookup(self, name: str) -> str | None:
         return self._by_name.get(brand_key(name))
+
+    def owner_of(self, handle: str) -> str | None:
+        """The brand an account handle belongs to (aliases are names people use, not accounts)."""
+        return self._by_handle.get(brand_key(handle))
 
 
 def brands_from_handles(handles: Iterable[str]) -> list[Brand]:
@@ -106,8 +113,10 @@ def to_post(mention: Mention, book: BrandBook) -> tuple[Post, list[Brand]]:
     """The post a mention becomes, and any brand its author reveals (a brand posting)."""
     discovered: list[Brand] = []
     author = mention.author
-    brand_of_author = author.brand or (
-        brand_key(author.handle or author.id) if mention.author_is_brand else None
+    brand_of_author = (
+        author.brand
+        or (book.owner_of(author.handle) if author.handle else None)
+        or (brand_key(author.handle or author.id) if mention.author_is_brand else None)
     )
     if brand_of_author is not None:
         handle = author.handle or author.id.split(":", 1)[1]

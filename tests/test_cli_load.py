@@ -7,9 +7,11 @@ import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ def stats(store: Path) -> dict[str, Any]:
 
 def twcs_rows(path: Path) -> list[dict[str, str]]:
     """The twcs sample read independently: a bare CR inside a text is not a row break."""
-    text = path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", " ")
+    text = path.read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", " ")
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -61,7 +63,11 @@ def test_load_twcs_matches_an_independent_count(tmp_path: Path) -> None:
     brands = {r["author_id"] for r in rows if r["inbound"] == "False"}
     customers = {r["author_id"] for r in rows if r["inbound"] == "True"}
     by_id = {r["tweet_id"]: r for r in rows}
-    linked = [r for r in rows if r["in_response_to_tweet_id"] and str(int(float(r["in_response_to_tweet_id"]))) in ids]
+    linked = [
+        r
+        for r in rows
+        if r["in_response_to_tweet_id"] and str(int(float(r["in_response_to_tweet_id"]))) in ids
+    ]
     answered: dict[str, float] = {}
     for r in linked:
         parent = by_id[str(int(float(r["in_response_to_tweet_id"])))]
@@ -77,12 +83,16 @@ def test_load_twcs_matches_an_independent_count(tmp_path: Path) -> None:
         "posts": len(rows),
     }
     assert set(counted["by_brand"]) == {b.lower() for b in brands}
-    assert sum(counted["by_type"].values()) == sum(r["inbound"] == "True" for r in rows)  # every interaction labelled
+    assert sum(counted["by_type"].values()) == sum(
+        r["inbound"] == "True" for r in rows
+    )  # every interaction labelled
 
-    import sqlite3
-
-    with sqlite3.connect(store) as db:
-        got = dict(db.execute("SELECT substr(id, 6), responded_at - created_at FROM posts WHERE responded_at IS NOT NULL"))
+    with closing(sqlite3.connect(store)) as db:
+        got = dict(
+            db.execute(
+                "SELECT substr(id, 6), responded_at - created_at FROM posts WHERE responded_at IS NOT NULL"
+            )
+        )
     assert got.keys() == answered.keys()
     assert all(abs(got[k] - answered[k]) < 1e-6 for k in answered)
 
@@ -96,9 +106,9 @@ def _when(raw: str) -> datetime:
 
 def test_stats_json_has_the_documented_shape(tmp_path: Path) -> None:
     result = stats(tmp_path / "empty.db")
-    assert {k: result[k] for k in ("customers", "brands", "posts", "follows", "state_changes")} == dict.fromkeys(
-        ("customers", "brands", "posts", "follows", "state_changes"), 0
-    )
+    assert {
+        k: result[k] for k in ("customers", "brands", "posts", "follows", "state_changes")
+    } == dict.fromkeys(("customers", "brands", "posts", "follows", "state_changes"), 0)
     assert set(result["by_type"]) == {
         "VENTING",
         "PASSIVE",
@@ -134,10 +144,10 @@ def test_load_reply_before_parent_resolves_later(tmp_path: Path) -> None:
     store = tmp_path / "g.db"
     graphsvc("load", str(first), "--brand", "x:AcmeHelp", store=store)
     graphsvc("load", str(second), store=store)
-    import sqlite3
-
-    with sqlite3.connect(store) as db:
-        row = db.execute("SELECT responded_at - created_at, response_post FROM posts WHERE id = 'x:1'").fetchone()
+    with closing(sqlite3.connect(store)) as db:
+        row = db.execute(
+            "SELECT responded_at - created_at, response_post FROM posts WHERE id = 'x:1'"
+        ).fetchone()
     assert row == (1800.0, "x:2")
     assert stats(store)["by_brand"]["acmehelp"]["customers"] == 1
 
@@ -164,27 +174,28 @@ def test_load_killed_midway_is_consistent_and_resumes(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    import sqlite3
-
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # wait until at least one batch has committed
         time.sleep(0.05)
         try:
-            with sqlite3.connect(store) as db:
+            with closing(sqlite3.connect(store)) as db:
                 if db.execute("SELECT count(*) FROM checkpoints WHERE done > 0").fetchone()[0]:
                     break
         except sqlite3.OperationalError:
             continue
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    with sqlite3.connect(store) as db:
+    with closing(sqlite3.connect(store)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         done = db.execute("SELECT done FROM checkpoints").fetchone()[0]
         posts = db.execute("SELECT count(*) FROM posts").fetchone()[0]
-        unlabelled = db.execute("SELECT count(*) FROM posts WHERE type IS NULL AND by_brand = 0").fetchone()[0]
+        unlabelled = db.execute("SELECT count(*) FROM posts WHERE type IS NULL AND by_brand = 0").fetchone()[
+            0
+        ]
     assert 0 < posts <= done and unlabelled == 0  # batches are all-or-nothing, labels included
     out = graphsvc("load", str(copy), store=store).stdout
     assert "committed by an earlier run" in out
     final = stats(store)
-    expected = len({r["tweet_id"] for r in csv.DictReader(airline.open(encoding="utf-8", newline=""))})
+    with airline.open(encoding="utf-8", newline="") as raw:
+        expected = len({r["tweet_id"] for r in csv.DictReader(raw)})
     assert final["posts"] == expected

@@ -106,3 +106,11 @@ def test_rejects_file_writes_json_lines(tmp_path: Path) -> None:
     assert (
         tmp_path / "r.jsonl"
     ).read_text() == '{"file": "a.csv", "line": 7, "reason": "bad date \'yesterday\'"}\n'
+
+
+def test_to_post_knows_a_brand_account_by_its_handle() -> None:
+    book = BrandBook([Brand(key="acme", name="Acme", handles=("x:AcmeHelp",), aliases=("Ana",))])
+    post, _ = to_post(mention("x:1", 0, author=Account(id="x:900", handle="AcmeHelp")), book)
+    assert post.by_brand and post.brands == ("acme",)
+    post, _ = to_post(mention("x:2", 0), book)  # @ana is a customer even though "Ana" is an alias
+    assert not post.by_brand
