@@ -11,6 +11,7 @@ from pathlib import Path
 from graphsvc.cli.options import add_store_option, store_from_args
 from graphsvc.errors import RecordError
 from graphsvc.ingest import Ingestor, IngestReport, RejectsFile, brands_from_handles, source_key
+from graphsvc.labeling import ClassifierLabeler
 from graphsvc.model import Stats
 from graphsvc.progress import LoadProgress
 
@@ -55,7 +56,7 @@ def run_load(args: argparse.Namespace) -> int:
     import loaders
 
     store = store_from_args(args)
-    labeler = None if args.no_classify else default_labeler()
+    labeler = None if args.no_classify else ClassifierLabeler()
     ingestor = Ingestor(store, labeler=labeler, brands=brands_from_handles(args.brand))
     options = loaders.LoadOptions(platform=args.platform)
     total = IngestReport()
@@ -99,12 +100,6 @@ def summary(path: Path, report: IngestReport, rejects: Path | None) -> str:
     return "; ".join(parts)
 
 
-def default_labeler():  # type: ignore[no-untyped-def]
-    from graphsvc.labeling import ClassifierLabeler
-
-    return ClassifierLabeler()
-
-
 def stats_json(stats: Stats) -> str:
     return json.dumps(asdict(stats), sort_keys=False)
 
@@ -131,7 +126,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_reclassify(args: argparse.Namespace) -> int:
-    from graphsvc.labeling import ClassifierLabeler, reclassify
+    from graphsvc.labeling import reclassify
 
     store = store_from_args(args)
     labeler = ClassifierLabeler()
