@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
@@ -16,11 +16,9 @@ from graphsvc.api.loaders import Loaders
 from graphsvc.api.store_calls import StoreCalls
 from graphsvc.config import Settings
 from graphsvc.keys import Principal
-from graphsvc.model import Classification
 
-
-class TextClassifier(Protocol):
-    def classify(self, text: str, context: Any = None, lang: str | None = None) -> Classification: ...
+if TYPE_CHECKING:
+    from graphsvc.classify import Classifier
 
 
 class Services:
@@ -30,11 +28,11 @@ class Services:
         self.settings = settings
         self.calls = calls
         self.hub = StateChangeHub()
-        self._classifier: TextClassifier | None = None
+        self._classifier: Classifier | None = None
         self._lock = threading.Lock()
 
     @property
-    def classifier(self) -> TextClassifier:
+    def classifier(self) -> Classifier:
         """The default classifier, built on first use (it loads its lexicons then)."""
         with self._lock:
             if self._classifier is None:
@@ -51,6 +49,7 @@ class Context:
     services: Services
     principal: Principal | None = None
     connection_params: dict[str, Any] | None = field(default=None)
+    handshake_authorization: str | None = None  # a websocket handshake's Authorization header
     operation: str = "invalid"  # metrics label, set once the query is parsed
 
     @property

@@ -42,7 +42,7 @@ class CustomerType(Enum):
         return CustomerType[value.value]
 
     def domain(self) -> DomainType:
-        return DomainType(self.value)
+        return DomainType(self.name)
 
 
 @strawberry.enum(name="CustomerOrder", description="How `customers` sorts its results.")
@@ -55,4 +55,4 @@ class CustomerOrder(Enum):
     )
 
     def domain(self) -> DomainOrder:
-        return DomainOrder(self.value)
+        return DomainOrder(self.name)

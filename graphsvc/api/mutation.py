@@ -8,13 +8,13 @@ from typing import Annotated
 import strawberry
 
 from graphsvc.api.context import Info
+from graphsvc.api.fields import mutation
 from graphsvc.api.ids import NodeKind, platform_id
-from graphsvc.api.permissions import CanWrite
+from graphsvc.api.permissions import WRITE
 from graphsvc.api.types import Post, StateChange
 from graphsvc.errors import BadUserInput, NotFound
 from graphsvc.model import Account, Mention, platform_of
 
-WRITE = [CanWrite]
 MAX_ITEMS = 5_000
 
 
@@ -114,7 +114,7 @@ def to_mention(item: MentionInput) -> Mention:
     description="Write to the customer graph. Every field needs a key with role writer or admin."
 )
 class Mutation:
-    @strawberry.mutation(
+    @mutation(
         description="Store mentions, classify them and derive state changes. Bad items are reported, good ones kept.",
         permission_classes=WRITE,
     )
@@ -150,7 +150,7 @@ class Mutation:
             state_changes=[StateChange(change=c) for c in changes],  # type: ignore[arg-type]
         )
 
-    @strawberry.mutation(
+    @mutation(
         description="Store follow edges. Bad edges are reported, good ones kept.", permission_classes=WRITE
     )
     async def add_follows(
@@ -178,7 +178,7 @@ class Mutation:
         created = await calls(calls.store.upsert_follows, good) if good else 0
         return FollowResult(accepted=len(good), rejected=len(errors), created=created, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="Record that the brand answered a post (the earliest answer wins); returns the post.",
         permission_classes=WRITE,
     )

@@ -51,3 +51,9 @@ class CanSeeSensitive(_RolePermission):
 class CanWrite(_RolePermission):
     permission = Permission.WRITE
     what = "run mutations"
+
+
+# Typed lists for ``permission_classes=`` (a list literal would be inferred too narrowly).
+READ: list[type[BasePermission]] = [CanRead]
+SENSITIVE: list[type[BasePermission]] = [CanSeeSensitive]
+WRITE: list[type[BasePermission]] = [CanWrite]

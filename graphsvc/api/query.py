@@ -19,8 +19,9 @@ from graphsvc.api.connections import (
 )
 from graphsvc.api.context import Info
 from graphsvc.api.enums import CustomerOrder, CustomerType
+from graphsvc.api.fields import field
 from graphsvc.api.ids import NodeKind, parse_node_id, platform_id
-from graphsvc.api.permissions import CanRead, require
+from graphsvc.api.permissions import READ, require
 from graphsvc.api.ranking import Advocate, TriageItem, top_advocates, triage_items
 from graphsvc.api.types import Brand, Classification, Customer, Node, Post, StateChange, brand_key_of
 from graphsvc.errors import BadUserInput
@@ -28,8 +29,6 @@ from graphsvc.keys import Permission
 from graphsvc.model import Account
 from graphsvc.model import StateChange as DomainChange
 from graphsvc.stores.base import CustomerFilter, Page, StateChangeFilter
-
-READ = [CanRead]
 
 
 @strawberry.input(name="CustomerFilter", description="Which customers `customers` returns.")
@@ -48,7 +47,7 @@ class CustomerFilterInput:
 
 @strawberry.type(description="Read the customer graph. Every field needs an API key (any role).")
 class Query:
-    @strawberry.field(
+    @field(
         description="Any object by its API id (`customer:…`, `post:…`, `brand:…`).", permission_classes=READ
     )
     async def node(
@@ -65,7 +64,7 @@ class Query:
         brand = await loaders.brands.load(raw)
         return Brand.of(brand) if brand and brand.key == raw else None
 
-    @strawberry.field(
+    @field(
         description="A customer (or brand account) by API id or platform id; null when unknown.",
         permission_classes=READ,
     )
@@ -79,9 +78,7 @@ class Query:
         account = await info.context.loaders.accounts.load(platform_id(id, NodeKind.CUSTOMER))
         return Customer.of(account) if account else None
 
-    @strawberry.field(
-        description="A post by API id or platform id; null when unknown.", permission_classes=READ
-    )
+    @field(description="A post by API id or platform id; null when unknown.", permission_classes=READ)
     async def post(
         self,
         info: Info,
@@ -90,7 +87,7 @@ class Query:
         found = await info.context.loaders.posts.load(platform_id(id, NodeKind.POST))
         return Post.of(found) if found else None
 
-    @strawberry.field(
+    @field(
         description="A brand by key, handle (`@AppleSupport`) or alias; null when unknown.",
         permission_classes=READ,
     )
@@ -100,7 +97,7 @@ class Query:
         found = await info.context.loaders.brands.load(handle)
         return Brand.of(found) if found else None
 
-    @strawberry.field(description="Every brand, by key.", permission_classes=READ)
+    @field(description="Every brand, by key.", permission_classes=READ)
     async def brands(
         self,
         info: Info,
@@ -112,7 +109,7 @@ class Query:
         brands = sorted(await calls(calls.store.list_brands), key=lambda b: b.key)
         return slice_connection([Brand.of(b) for b in brands], size, after)
 
-    @strawberry.field(description="Customers, optionally filtered and sorted.", permission_classes=READ)
+    @field(description="Customers, optionally filtered and sorted.", permission_classes=READ)
     async def customers(
         self,
         info: Info,
@@ -142,7 +139,7 @@ class Query:
         items, cursors, more = await fetch_page(fetch, size, after)
         return connection([Customer.of(a) for a in items], cursors, more, after)
 
-    @strawberry.field(
+    @field(
         description="Customers whose current state toward the brand is ADVOCATE, ranked by de-duplicated "
         "peer reach (largest first, ties by id), each with its reach and rank.",
         permission_classes=READ,
@@ -165,7 +162,7 @@ class Query:
         ranked = await top_advocates(info, key, hops, start + size + 1)
         return slice_connection(ranked, size, after)
 
-    @strawberry.field(description="State changes, newest first.", permission_classes=READ)
+    @field(description="State changes, newest first.", permission_classes=READ)
     async def state_changes(
         self,
         info: Info,
@@ -203,7 +200,7 @@ class Query:
         items, cursors, more = await fetch_page(fetch, size, after)
         return connection([StateChange(change=c) for c in items], cursors, more, after)
 
-    @strawberry.field(
+    @field(
         description="Unanswered interactions with the brand that need a response, most urgent first: "
         "urgency = type weight x (time waiting ÷ the type's SLA) x (1 + log10(1 + the author's 2-hop reach)).",
         permission_classes=READ,
@@ -226,9 +223,7 @@ class Query:
         items = await triage_items(info, key, at or datetime.now(UTC))
         return slice_connection(items, size, after)
 
-    @strawberry.field(
-        description="Classify a text as the service would classify a post.", permission_classes=READ
-    )
+    @field(description="Classify a text as the service would classify a post.", permission_classes=READ)
     async def classify(
         self,
         info: Info,

@@ -8,6 +8,7 @@ import strawberry
 
 from graphsvc.api.context import Info
 from graphsvc.api.enums import CustomerType
+from graphsvc.api.fields import field
 from graphsvc.api.triage import rank
 from graphsvc.api.types import Customer, Post
 from graphsvc.model import CustomerType as DomainType
@@ -39,7 +40,7 @@ class TriageItem:
     urgency: float = strawberry.field(description="The urgency score; higher is more urgent.")
     rank: int = strawberry.field(description="1 for the most urgent.")
 
-    @strawberry.field(description="The author.")
+    @field(description="The author.")
     async def customer(self, info: Info) -> Customer | None:
         found = await info.context.loaders.accounts.load(self.post.post.author_id)
         return Customer.of(found) if found else None

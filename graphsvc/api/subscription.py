@@ -9,7 +9,8 @@ import strawberry
 
 from graphsvc.api.context import Info
 from graphsvc.api.enums import CustomerType
-from graphsvc.api.permissions import CanRead
+from graphsvc.api.fields import subscription
+from graphsvc.api.permissions import READ
 from graphsvc.api.types import StateChange, brand_key_of
 
 
@@ -17,9 +18,9 @@ from graphsvc.api.types import StateChange, brand_key_of
     description="Live updates over websockets (graphql-transport-ws). Needs an API key (any role)."
 )
 class Subscription:
-    @strawberry.subscription(
+    @subscription(
         description="State changes caused by writes to this server, as they happen.",
-        permission_classes=[CanRead],
+        permission_classes=READ,
     )
     async def state_changed(
         self,

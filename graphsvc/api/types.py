@@ -19,9 +19,10 @@ from graphsvc.api.connections import (
 )
 from graphsvc.api.context import Info
 from graphsvc.api.enums import CustomerOrder, CustomerType
+from graphsvc.api.fields import field
 from graphsvc.api.ids import NodeKind, node_id
 from graphsvc.api.loaders import PageKey
-from graphsvc.api.permissions import CanSeeSensitive
+from graphsvc.api.permissions import SENSITIVE
 from graphsvc.errors import BadUserInput, NotFound
 from graphsvc.model import Account
 from graphsvc.model import Brand as DomainBrand
@@ -62,38 +63,34 @@ class Customer(Node):
     def of(account: Account) -> Customer:
         return Customer(id=strawberry.ID(node_id(NodeKind.CUSTOMER, account.id)), account=account)
 
-    @strawberry.field(description="The platform-qualified id users know, e.g. `twcs:115712`.")
+    @field(description="The platform-qualified id users know, e.g. `twcs:115712`.")
     def platform_id(self) -> str:
         return self.account.id
 
-    @strawberry.field(description="The platform the account is on, e.g. `twcs`, `x`, `mastodon`.")
+    @field(description="The platform the account is on, e.g. `twcs`, `x`, `mastodon`.")
     def platform(self) -> str:
         return self.account.platform
 
-    @strawberry.field(
-        description="The account's handle (roles analyst, admin).", permission_classes=[CanSeeSensitive]
-    )
+    @field(description="The account's handle (roles analyst, admin).", permission_classes=SENSITIVE)
     def handle(self) -> str | None:
         return self.account.handle
 
-    @strawberry.field(
-        description="The display name (roles analyst, admin).", permission_classes=[CanSeeSensitive]
-    )
+    @field(description="The display name (roles analyst, admin).", permission_classes=SENSITIVE)
     def name(self) -> str | None:
         return self.account.name
 
-    @strawberry.field(description="The follower count the platform reported, when known.")
+    @field(description="The follower count the platform reported, when known.")
     def follower_count(self) -> int | None:
         return self.account.followers
 
-    @strawberry.field(description="The brand this account belongs to; null for customers.")
+    @field(description="The brand this account belongs to; null for customers.")
     async def brand(self, info: Info) -> Brand | None:
         if self.account.brand is None:
             return None
         found = await info.context.loaders.brands.load(self.account.brand)
         return Brand.of(found) if found else None
 
-    @strawberry.field(
+    @field(
         description="Distinct accounts that can hear this customer through follower links (without "
         "themself): hops 1 = followers, hops 2 adds followers of followers. Null until reach is computed."
     )
@@ -109,12 +106,12 @@ class Customer(Node):
             return None
         return metrics.reach1 if hops == 1 else metrics.reach2
 
-    @strawberry.field(description="The stored influence score; null until computed.")
+    @field(description="The stored influence score; null until computed.")
     async def influence(self, info: Info) -> float | None:
         metrics = await info.context.loaders.metrics.load(self.account.id)
         return metrics.influence if metrics else None
 
-    @strawberry.field(description="The customer's current state toward one brand; null when they have none.")
+    @field(description="The customer's current state toward one brand; null when they have none.")
     async def state_for(
         self,
         info: Info,
@@ -124,11 +121,11 @@ class Customer(Node):
         states = await info.context.loaders.states.load(self.account.id)
         return next((CustomerState(state=s) for s in states if s.brand == key), None)
 
-    @strawberry.field(description="The customer's current state toward every brand they have one for.")
+    @field(description="The customer's current state toward every brand they have one for.")
     async def states(self, info: Info) -> list[CustomerState]:
         return [CustomerState(state=s) for s in await info.context.loaders.states.load(self.account.id)]
 
-    @strawberry.field(description="The customer's interactions (posts concerning brands), newest first.")
+    @field(description="The customer's interactions (posts concerning brands), newest first.")
     async def interactions(
         self,
         info: Info,
@@ -158,7 +155,7 @@ class Customer(Node):
         items, cursors, more = await fetch_page(fetch, size, after)
         return connection([Post.of(p) for p in items], cursors, more, after)
 
-    @strawberry.field(description="Accounts that follow this one, by id.")
+    @field(description="Accounts that follow this one, by id.")
     async def followers(
         self,
         info: Info,
@@ -173,7 +170,7 @@ class Customer(Node):
         items, cursors, more = await fetch_page(fetch, size, after)
         return connection([Customer.of(a) for a in items], cursors, more, after)
 
-    @strawberry.field(description="Accounts (customers and brands) this one follows, by id.")
+    @field(description="Accounts (customers and brands) this one follows, by id.")
     async def following(
         self,
         info: Info,
@@ -197,23 +194,23 @@ class Brand(Node):
     def of(brand: DomainBrand) -> Brand:
         return Brand(id=strawberry.ID(node_id(NodeKind.BRAND, brand.key)), brand=brand)
 
-    @strawberry.field(description="The brand's key: its lower-cased primary handle, e.g. `applesupport`.")
+    @field(description="The brand's key: its lower-cased primary handle, e.g. `applesupport`.")
     def key(self) -> str:
         return self.brand.key
 
-    @strawberry.field(description="The brand's display name.")
+    @field(description="The brand's display name.")
     def name(self) -> str:
         return self.brand.name
 
-    @strawberry.field(description="The platform-qualified ids of the accounts the brand posts from.")
+    @field(description="The platform-qualified ids of the accounts the brand posts from.")
     def handles(self) -> list[str]:
         return list(self.brand.handles)
 
-    @strawberry.field(description="Other names people use for the brand.")
+    @field(description="Other names people use for the brand.")
     def aliases(self) -> list[str]:
         return list(self.brand.aliases)
 
-    @strawberry.field(description="Customers who interacted with the brand (optionally: in one state).")
+    @field(description="Customers who interacted with the brand (optionally: in one state).")
     async def customers(
         self,
         info: Info,
@@ -241,15 +238,15 @@ class Brand(Node):
 class Response:
     response: strawberry.Private[DomainResponse]
 
-    @strawberry.field(description="When the brand answered.")
+    @field(description="When the brand answered.")
     def at(self) -> datetime:
         return self.response.at
 
-    @strawberry.field(description="Seconds between the post and the brand's first answer.")
+    @field(description="Seconds between the post and the brand's first answer.")
     def delay(self) -> float:
         return self.response.delay.total_seconds()
 
-    @strawberry.field(description="The brand's reply; null when the post was marked responded by hand.")
+    @field(description="The brand's reply; null when the post was marked responded by hand.")
     async def post(self, info: Info) -> Post | None:
         if self.response.post_id is None:
             return None
@@ -269,46 +266,44 @@ class Post(Node):
     def _label(self) -> DomainClassification | None:
         return self.post.classification
 
-    @strawberry.field(description="The platform-qualified id users know, e.g. `twcs:119237`.")
+    @field(description="The platform-qualified id users know, e.g. `twcs:119237`.")
     def platform_id(self) -> str:
         return self.post.id
 
-    @strawberry.field(
-        description="The post's text (roles analyst, admin).", permission_classes=[CanSeeSensitive]
-    )
+    @field(description="The post's text (roles analyst, admin).", permission_classes=SENSITIVE)
     def text(self) -> str | None:
         return self.post.text
 
-    @strawberry.field(description="The language the source gave, or the classifier detected.")
+    @field(description="The language the source gave, or the classifier detected.")
     def lang(self) -> str | None:
         return self.post.lang or (self._label.lang if self._label else None) or None
 
-    @strawberry.field(description="When the post was written.")
+    @field(description="When the post was written.")
     def created_at(self) -> datetime:
         return self.post.created_at
 
-    @strawberry.field(description="True when a brand's account wrote the post.")
+    @field(description="True when a brand's account wrote the post.")
     def by_brand(self) -> bool:
         return self.post.by_brand
 
-    @strawberry.field(description="Who wrote the post.")
+    @field(description="Who wrote the post.")
     async def author(self, info: Info) -> Customer | None:
         found = await info.context.loaders.accounts.load(self.post.author_id)
         return Customer.of(found) if found else None
 
-    @strawberry.field(description="The brands the post concerns.")
+    @field(description="The brands the post concerns.")
     async def brands(self, info: Info) -> list[Brand]:
         found = await info.context.loaders.brands.load_many(list(self.post.brands))
         return [Brand.of(b) for b in found if b is not None]
 
-    @strawberry.field(description="The post this one replies to, when it is known.")
+    @field(description="The post this one replies to, when it is known.")
     async def in_reply_to(self, info: Info) -> Post | None:
         if self.post.in_reply_to is None:
             return None
         found = await info.context.loaders.posts.load(self.post.in_reply_to)
         return Post.of(found) if found else None
 
-    @strawberry.field(description="Direct replies to this post, oldest first.")
+    @field(description="Direct replies to this post, oldest first.")
     async def replies(
         self,
         info: Info,
@@ -319,33 +314,33 @@ class Post(Node):
         found = await info.context.loaders.replies.load(self.post.id)
         return slice_connection([Post.of(p) for p in found], size, after)
 
-    @strawberry.field(description="The classified type; null until the post is classified.")
+    @field(description="The classified type; null until the post is classified.")
     def type(self) -> CustomerType | None:
         return CustomerType.of(self._label.type) if self._label else None
 
-    @strawberry.field(description="How sure the classifier was, 0 to 1; null until classified.")
+    @field(description="How sure the classifier was, 0 to 1; null until classified.")
     def confidence(self) -> float | None:
         return self._label.confidence if self._label else None
 
-    @strawberry.field(description="The words and signals the classification rests on.")
+    @field(description="The words and signals the classification rests on.")
     def cues(self) -> list[str]:
         return list(self._label.cues) if self._label else []
 
-    @strawberry.field(description="True when the type's playbook asks the brand to answer.")
+    @field(description="True when the type's playbook asks the brand to answer.")
     def needs_response(self) -> bool:
         return bool(self._label and self._label.needs_response)
 
-    @strawberry.field(description="Seconds the playbook allows for an answer; null when none is due.")
+    @field(description="Seconds the playbook allows for an answer; null when none is due.")
     def sla(self) -> float | None:
         return self._label.sla.total_seconds() if self._label and self._label.sla else None
 
-    @strawberry.field(description="When an answer is due (creation time plus SLA); null when none is due.")
+    @field(description="When an answer is due (creation time plus SLA); null when none is due.")
     def due_at(self) -> datetime | None:
         if self._label is None or not self._label.needs_response or self._label.sla is None:
             return None
         return self.post.created_at + self._label.sla
 
-    @strawberry.field(description="The brand's first answer and its delay; null while unanswered.")
+    @field(description="The brand's first answer and its delay; null while unanswered.")
     def response(self) -> Response | None:
         return Response(response=self.post.response) if self.post.response else None
 
@@ -354,25 +349,25 @@ class Post(Node):
 class CustomerState:
     state: strawberry.Private[DomainState]
 
-    @strawberry.field(description="The customer.")
+    @field(description="The customer.")
     async def customer(self, info: Info) -> Customer | None:
         found = await info.context.loaders.accounts.load(self.state.customer_id)
         return Customer.of(found) if found else None
 
-    @strawberry.field(description="The brand.")
+    @field(description="The brand.")
     async def brand(self, info: Info) -> Brand | None:
         found = await info.context.loaders.brands.load(self.state.brand)
         return Brand.of(found) if found else None
 
-    @strawberry.field(description="The state: the type of the latest classified interaction.")
+    @field(description="The state: the type of the latest classified interaction.")
     def type(self) -> CustomerType:
         return CustomerType.of(self.state.type)
 
-    @strawberry.field(description="When the customer entered this state.")
+    @field(description="When the customer entered this state.")
     def since(self) -> datetime:
         return self.state.since
 
-    @strawberry.field(description="The post that put the customer in this state.")
+    @field(description="The post that put the customer in this state.")
     async def post(self, info: Info) -> Post | None:
         found = await info.context.loaders.posts.load(self.state.post_id)
         return Post.of(found) if found else None
@@ -382,29 +377,29 @@ class CustomerState:
 class StateChange:
     change: strawberry.Private[DomainChange]
 
-    @strawberry.field(description="The customer whose state changed.")
+    @field(description="The customer whose state changed.")
     async def customer(self, info: Info) -> Customer | None:
         found = await info.context.loaders.accounts.load(self.change.customer_id)
         return Customer.of(found) if found else None
 
-    @strawberry.field(description="The brand the state is toward.")
+    @field(description="The brand the state is toward.")
     async def brand(self, info: Info) -> Brand | None:
         found = await info.context.loaders.brands.load(self.change.brand)
         return Brand.of(found) if found else None
 
-    @strawberry.field(name="from", description="The state before; null for the customer's first state.")
+    @field(name="from", description="The state before; null for the customer's first state.")
     def from_(self) -> CustomerType | None:
         return CustomerType.of(self.change.from_type) if self.change.from_type else None
 
-    @strawberry.field(description="The state after.")
+    @field(description="The state after.")
     def to(self) -> CustomerType:
         return CustomerType.of(self.change.to_type)
 
-    @strawberry.field(description="When it changed: the time of the post that changed it.")
+    @field(description="When it changed: the time of the post that changed it.")
     def at(self) -> datetime:
         return self.change.at
 
-    @strawberry.field(description="The post that changed the state.")
+    @field(description="The post that changed the state.")
     async def post(self, info: Info) -> Post | None:
         found = await info.context.loaders.posts.load(self.change.post_id)
         return Post.of(found) if found else None
@@ -414,30 +409,30 @@ class StateChange:
 class Classification:
     label: strawberry.Private[DomainClassification]
 
-    @strawberry.field(description="The type.")
+    @field(description="The type.")
     def type(self) -> CustomerType:
         return CustomerType.of(self.label.type)
 
-    @strawberry.field(description="How sure the classifier is, 0 to 1.")
+    @field(description="How sure the classifier is, 0 to 1.")
     def confidence(self) -> float:
         return self.label.confidence
 
-    @strawberry.field(description="The words and signals the classification rests on.")
+    @field(description="The words and signals the classification rests on.")
     def cues(self) -> list[str]:
         return list(self.label.cues)
 
-    @strawberry.field(description="True when the type's playbook asks the brand to answer.")
+    @field(description="True when the type's playbook asks the brand to answer.")
     def needs_response(self) -> bool:
         return self.label.needs_response
 
-    @strawberry.field(description="The language the classifier read the text as.")
+    @field(description="The language the classifier read the text as.")
     def lang(self) -> str:
         return self.label.lang
 
-    @strawberry.field(description="Seconds the playbook allows for an answer; null when none is due.")
+    @field(description="Seconds the playbook allows for an answer; null when none is due.")
     def sla(self) -> float | None:
         return self.label.sla.total_seconds() if self.label.sla else None
 
-    @strawberry.field(description="The classifier's version.")
+    @field(description="The classifier's version.")
     def version(self) -> str:
         return self.label.version

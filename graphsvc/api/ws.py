@@ -45,15 +45,16 @@ class GraphQLWebSocket(GraphQL[Context, None]):
         if header is None and isinstance(params.get("apiKey"), str):
             header = f"Bearer {params['apiKey']}"
         if header is None:
-            header = getattr(context, "handshake_authorization", None)
+            header = context.handshake_authorization
         try:
             context.principal = await self.auth.principal(header if isinstance(header, str) else None)
         except ApiError as exc:
             raise ConnectionRejectionError({"message": str(exc), "code": exc.code}) from None
-        return UNSET
+        unset: UnsetType = UNSET
+        return unset
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if isinstance(request, WebSocket) and context is UNSET:
             context = Context(self.services)
-            context.handshake_authorization = request.headers.get("authorization")  # type: ignore[attr-defined]
+            context.handshake_authorization = request.headers.get("authorization")
         return await super().run(request, context, root_value)
