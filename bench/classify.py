@@ -14,6 +14,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from graphsvc.classify import default_classifier
 from graphsvc.classify.baseline import baseline_batch, baseline_type
@@ -54,7 +55,9 @@ def main() -> int:
         p50s, p99s = [], []
         for _ in range(RUNS):
             times = []
-            for text, ctx, _ in items[:SINGLE_CALLS] if len(items) >= SINGLE_CALLS else (items * 3)[:SINGLE_CALLS]:
+            for text, ctx, _ in (
+                items[:SINGLE_CALLS] if len(items) >= SINGLE_CALLS else (items * 3)[:SINGLE_CALLS]
+            ):
                 t0 = time.perf_counter()
                 call(text, ctx)
                 times.append((time.perf_counter() - t0) * 1000)
@@ -65,15 +68,25 @@ def main() -> int:
 
     c50, c99 = latencies(lambda t, c: clf.classify(t, c))
     b50, b99 = latencies(lambda t, c: baseline_type(t))
-    result = {
+    result: dict[str, Any] = {
         "classifier_version": clf.version,
         "python": sys.version.split()[0],
         "runs": RUNS,
         "batch_size": BATCH_SIZE,
-        "classifier": {"batch_per_s": round(statistics.median(ours)), "single_p50_ms": round(c50, 4), "single_p99_ms": round(c99, 4)},
-        "baseline": {"batch_per_s": round(statistics.median(base)), "single_p50_ms": round(b50, 4), "single_p99_ms": round(b99, 4)},
+        "classifier": {
+            "batch_per_s": round(statistics.median(ours)),
+            "single_p50_ms": round(c50, 4),
+            "single_p99_ms": round(c99, 4),
+        },
+        "baseline": {
+            "batch_per_s": round(statistics.median(base)),
+            "single_p50_ms": round(b50, 4),
+            "single_p99_ms": round(b99, 4),
+        },
     }
-    result["ratio_batch_classifier_over_baseline"] = round(result["classifier"]["batch_per_s"] / result["baseline"]["batch_per_s"], 3)  # type: ignore[index]
+    result["ratio_batch_classifier_over_baseline"] = round(
+        result["classifier"]["batch_per_s"] / result["baseline"]["batch_per_s"], 3
+    )
     targets = {"batch_per_s >= 20000": statistics.median(ours) >= 20_000, "single_p99_ms <= 2": c99 <= 2.0}
     result["targets_met"] = targets
     print(f"{'':12} {'batch/s':>10} {'p50 ms':>8} {'p99 ms':>8}")

@@ -16,7 +16,9 @@ def test_cli_classify_one_text(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_classify_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "in.jsonl"
-    src.write_text('{"id": 1, "text": "love @Nubank ❤️"}\n{"id": "b", "text": "", "lang": "es"}\n', encoding="utf-8")
+    src.write_text(
+        '{"id": 1, "text": "love @Nubank ❤️"}\n{"id": "b", "text": "", "lang": "es"}\n', encoding="utf-8"
+    )
     assert main(["classify", "--input", str(src)]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["id"] for r in rows] == [1, "b"]

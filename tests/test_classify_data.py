@@ -49,5 +49,8 @@ def test_corpus_brands_disjoint_between_splits() -> None:
 
 def test_corpus_files_are_what_the_generator_writes() -> None:
     for split in ("train", "eval"):
-        rows = [json.loads(line) for line in (DATA_DIR / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()]
+        rows = [
+            json.loads(line)
+            for line in (DATA_DIR / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
         assert rows == [ex.to_json() for ex in generate(split)]

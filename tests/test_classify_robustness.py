@@ -26,7 +26,9 @@ def test_robustness_any_text_gives_a_result(text: str) -> None:
 @given(st.lists(st.text(max_size=80), max_size=20))
 def test_robustness_batch_matches_single(texts: list[str]) -> None:
     c = default_classifier()
-    assert [r.type for r in c.classify_batch([(t, None, None) for t in texts])] == [c.classify(t).type for t in texts]
+    assert [r.type for r in c.classify_batch([(t, None, None) for t in texts])] == [
+        c.classify(t).type for t in texts
+    ]
 
 
 @pytest.mark.parametrize(

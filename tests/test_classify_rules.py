@@ -19,7 +19,12 @@ def test_cues_negation_stops_at_the_clause() -> None:
 
 
 def test_cues_multilingual_leaving() -> None:
-    for text in ("me cambio a @otro mañana", "vou pra @outra amanhã", "pindah ke @lain aja", "switching to @other"):
+    for text in (
+        "me cambio a @otro mañana",
+        "vou pra @outra amanhã",
+        "pindah ke @lain aja",
+        "switching to @other",
+    ):
         assert any(c.kind == "leave" for c in find_cues(text)), text
 
 
@@ -34,8 +39,13 @@ def test_lang_detects_the_four_required_languages() -> None:
 def test_classifier_types_in_four_languages() -> None:
     c = default_classifier()
     assert c.classify("@Delta my bag didn't arrive on flight 88, can you help?").type is CustomerType.PASSIVE
-    assert c.classify("@Movistar CUARTA VEZ que escribo, cancelo todo y me paso a @Orange 😡").type is CustomerType.USED_TO_BE
-    assert c.classify("@Nubank seria ótimo se o app tivesse modo escuro 💡").type is CustomerType.COLLABORATIVE
+    assert (
+        c.classify("@Movistar CUARTA VEZ que escribo, cancelo todo y me paso a @Orange 😡").type
+        is CustomerType.USED_TO_BE
+    )
+    assert (
+        c.classify("@Nubank seria ótimo se o app tivesse modo escuro 💡").type is CustomerType.COLLABORATIVE
+    )
     assert c.classify("berapa harga paket unlimited? mau beli buat dua nomor").type is CustomerType.FUTURE
 
 
@@ -50,7 +60,9 @@ def test_context_second_unanswered_complaint_escalates_passive() -> None:
 
 
 def test_context_competitor_mention_is_a_cue() -> None:
-    r = default_classifier().classify("@Vivo tô pensando em ir pra @claro", Context(competitor_handles=("claro",)))
+    r = default_classifier().classify(
+        "@Vivo tô pensando em ir pra @claro", Context(competitor_handles=("claro",))
+    )
     assert 'competitor:"@claro"' in r.cues
 
 

@@ -30,19 +30,31 @@ def test_shared_airline_negative_tweets_are_mostly_complaints() -> None:
     c = default_classifier()
     neg_types = Counter(r.type for r in c.classify_batch([(t, None, "en") for t in neg]))
     pos_types = Counter(r.type for r in c.classify_batch([(t, None, "en") for t in pos]))
-    complaint = neg_types[CustomerType.PASSIVE] + neg_types[CustomerType.VENTING] + neg_types[CustomerType.USED_TO_BE]
+    complaint = (
+        neg_types[CustomerType.PASSIVE] + neg_types[CustomerType.VENTING] + neg_types[CustomerType.USED_TO_BE]
+    )
     assert complaint / len(neg) >= 0.6, neg_types
-    happy = pos_types[CustomerType.ADVOCATE] + pos_types[CustomerType.COLLABORATIVE] + pos_types[CustomerType.OTHER]
+    happy = (
+        pos_types[CustomerType.ADVOCATE]
+        + pos_types[CustomerType.COLLABORATIVE]
+        + pos_types[CustomerType.OTHER]
+    )
     assert happy / len(pos) >= 0.5, pos_types
 
 
 @pytest.mark.parametrize(("lang", "folder"), [("es", "spanish"), ("pt", "portuguese"), ("en", "english")])
 def test_shared_umsab_language_detection(lang: str, folder: str) -> None:
-    texts = _need(SHARED / "multilingual" / "umsab" / folder / "test_text.txt").read_text(encoding="utf-8").splitlines()[:500]
+    texts = (
+        _need(SHARED / "multilingual" / "umsab" / folder / "test_text.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()[:500]
+    )
     assert sum(detect(t) == lang for t in texts) / len(texts) >= 0.85
 
 
 def test_shared_nusax_indonesian_detection() -> None:
-    with _need(SHARED / "multilingual" / "nusax_senti" / "indonesian" / "test.csv").open(encoding="utf-8") as fh:
+    with _need(SHARED / "multilingual" / "nusax_senti" / "indonesian" / "test.csv").open(
+        encoding="utf-8"
+    ) as fh:
         texts = [r["text"] for r in csv.DictReader(fh)]
     assert sum(detect(t) == "id" for t in texts) / len(texts) >= 0.9

@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-import heapq
 from functools import cache
 
 from graphsvc.classify.context import Context
@@ -78,7 +78,7 @@ class Classifier:
             analyses.append(analyse(text, context, lang, self.lexicon))
         live = [a for a in analyses if a.tokens]
         cols = [self.model.columns(a.features) for a in live]
-        probs = self.model.proba(self.model.logits(self.model.matrix_of_columns(cols))) if live else None
+        probs = self.model.proba(self.model.logits_of_columns(cols)) if live else None
         out: list[Classification] = []
         row = 0
         for (_, context, _), a in zip(items, analyses, strict=True):
@@ -109,7 +109,12 @@ class Classifier:
             # A second unanswered complaint within 24 h: the patient customer is turning.
             cls, confidence = _U, float(p[_P] + p[_U])
             rule_cues.append(f"context:{ctx.recent_unanswered_complaints} unanswered complaint(s) in 24h")
-        elif cls == _P and ctx.addresses_brand is False and not ctx.reply_to_brand and not any(c.kind == "help" for c in a.cues):
+        elif (
+            cls == _P
+            and ctx.addresses_brand is False
+            and not ctx.reply_to_brand
+            and not any(c.kind == "help" for c in a.cues)
+        ):
             cls, confidence = _V, float(p[_P] + p[_V])
             rule_cues.append("context:not addressed to the brand")
         if a.competitor:

@@ -38,7 +38,9 @@ class Context:
         known = {f.name for f in fields(cls)}
         unknown = set(raw) - known
         if unknown:
-            raise ClassifierError(f"unknown context fields {sorted(unknown)}; expected some of {sorted(known)}")
+            raise ClassifierError(
+                f"unknown context fields {sorted(unknown)}; expected some of {sorted(known)}"
+            )
         try:
             prev = raw.get("previous_state")
             return cls(

@@ -41,14 +41,27 @@ class Report:
         return {
             "macro_f1": round(self.macro_f1, 4),
             "accuracy": round(self.accuracy, 4),
-            "per_class": {k: {"precision": round(v.precision, 4), "recall": round(v.recall, 4), "f1": round(v.f1, 4), "support": v.support} for k, v in self.per_class.items()},
+            "per_class": {
+                k: {
+                    "precision": round(v.precision, 4),
+                    "recall": round(v.recall, 4),
+                    "f1": round(v.f1, 4),
+                    "support": v.support,
+                }
+                for k, v in self.per_class.items()
+            },
             "by_lang": {k: round(v, 4) for k, v in self.by_lang.items()},
             "labels": list(self.labels),
             "confusion": self.confusion,
         }
 
 
-def score(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = LABELS, langs: Sequence[str] | None = None) -> Report:
+def score(
+    gold: Sequence[str],
+    pred: Sequence[str],
+    labels: Sequence[str] = LABELS,
+    langs: Sequence[str] | None = None,
+) -> Report:
     """Macro-F1 averages over the labels present in ``gold`` (a label nobody wrote cannot be recalled)."""
     index = {label: i for i, label in enumerate(labels)}
     confusion = [[0] * len(labels) for _ in labels]
@@ -76,7 +89,10 @@ def score(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = LABE
 
 def evaluate(classifier: Classifier, examples: Sequence[Example]) -> tuple[Report, Report]:
     """(classifier report, baseline report) on the same examples, per language by the gold ``lang``."""
-    items = [(ex.text, Context.from_mapping(ex.context) if ex.context else None, ex.lang or None) for ex in examples]
+    items = [
+        (ex.text, Context.from_mapping(ex.context) if ex.context else None, ex.lang or None)
+        for ex in examples
+    ]
     results = classifier.classify_batch(items)
     gold = [ex.label.value for ex in examples]
     langs = [ex.lang or r.lang for ex, r in zip(examples, results, strict=True)]
@@ -87,7 +103,10 @@ def evaluate(classifier: Classifier, examples: Sequence[Example]) -> tuple[Repor
 
 def format_report(name: str, report: Report) -> str:
     short = [label[:6] for label in report.labels]
-    lines = [f"== {name}: macro-F1 {report.macro_f1:.3f}, accuracy {report.accuracy:.3f}", f"{'':14} {'prec':>6} {'recall':>6} {'f1':>6} {'n':>5}"]
+    lines = [
+        f"== {name}: macro-F1 {report.macro_f1:.3f}, accuracy {report.accuracy:.3f}",
+        f"{'':14} {'prec':>6} {'recall':>6} {'f1':>6} {'n':>5}",
+    ]
     for label, s in report.per_class.items():
         lines.append(f"{label:14} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:5d}")
     if report.by_lang:

@@ -64,7 +64,9 @@ def _token_features(toks: list[str], out: list[str]) -> None:
         prev = norm
 
 
-def analyse(raw: str, context: Context | None = None, lang: str | None = None, lexicon: Lexicon | None = None) -> Analysis:
+def analyse(
+    raw: str, context: Context | None = None, lang: str | None = None, lexicon: Lexicon | None = None
+) -> Analysis:
     ctx = context or EMPTY_CONTEXT
     text = clean(raw)
     folded = fold(text)

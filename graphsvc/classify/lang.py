@@ -47,8 +47,17 @@ for _lang, _words in _STOPWORDS.items():
 
 # Word endings that lean towards one language, weaker evidence than a function word.
 _SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("ing", "en"), ("tion", "en"), ("cion", "es"), ("ciones", "es"), ("cao", "pt"), ("coes", "pt"),
-    ("kan", "id"), ("nya", "id"), ("lah", "id"), ("inho", "pt"), ("inha", "pt"),
+    ("ing", "en"),
+    ("tion", "en"),
+    ("cion", "es"),
+    ("ciones", "es"),
+    ("cao", "pt"),
+    ("coes", "pt"),
+    ("kan", "id"),
+    ("nya", "id"),
+    ("lah", "id"),
+    ("inho", "pt"),
+    ("inha", "pt"),
 )
 _SUFFIX_LANG = dict(_SUFFIXES)
 _LETTER_HINTS = {"ã": "pt", "õ": "pt", "ç": "pt", "ê": "pt", "ñ": "es", "¿": "es", "¡": "es", "ß": "de"}

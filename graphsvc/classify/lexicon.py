@@ -22,16 +22,45 @@ from graphsvc.classify.text import fold
 PATH = Path(__file__).parent / "lexicons" / "sentiment.json"
 
 EMOJI_VALENCE = {
-    "😡": -3.0, "🤬": -3.0, "😤": -2.0, "👎": -2.0, "💔": -2.0, "😢": -2.0, "😭": -1.5, "🙄": -1.5,
-    "😒": -1.5, "🤦": -1.5, "😠": -2.5, "😞": -2.0, "😩": -2.0, "😕": -1.0, "💀": -0.5,
-    "❤": 3.0, "😍": 3.0, "🥰": 3.0, "🙌": 2.0, "👏": 2.0, "👍": 2.0, "🔥": 1.5, "💯": 2.0, "😊": 2.0,
-    "🙂": 1.0, "😀": 2.0, "😁": 2.0, "🎉": 2.0, "✨": 1.0, "💙": 2.5, "💜": 2.5, "♥": 3.0, "🙏": 0.5,
+    "😡": -3.0,
+    "🤬": -3.0,
+    "😤": -2.0,
+    "👎": -2.0,
+    "💔": -2.0,
+    "😢": -2.0,
+    "😭": -1.5,
+    "🙄": -1.5,
+    "😒": -1.5,
+    "🤦": -1.5,
+    "😠": -2.5,
+    "😞": -2.0,
+    "😩": -2.0,
+    "😕": -1.0,
+    "💀": -0.5,
+    "❤": 3.0,
+    "😍": 3.0,
+    "🥰": 3.0,
+    "🙌": 2.0,
+    "👏": 2.0,
+    "👍": 2.0,
+    "🔥": 1.5,
+    "💯": 2.0,
+    "😊": 2.0,
+    "🙂": 1.0,
+    "😀": 2.0,
+    "😁": 2.0,
+    "🎉": 2.0,
+    "✨": 1.0,
+    "💙": 2.5,
+    "💜": 2.5,
+    "♥": 3.0,
+    "🙏": 0.5,
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Word → valence (about −4..4); Spanish and Portuguese entries are stems matched by prefix."""
+    """Word → valence (about -4..4); Spanish and Portuguese entries are stems matched by prefix."""
 
     words: dict[str, float]
     stems: dict[str, float]
@@ -77,8 +106,39 @@ class Lexicon:
 
 # Folded negation words in the languages the classifier covers.
 NEGATIONS = frozenset(
-    "not no never don't doesn't didn't won't can't isn't wasn't nobody nothing neither nor "
-    "nunca jamas ni nada nao nem jamais tampouco nenhum tidak nggak gak ga enggak bukan belum jangan".split()
+    [
+        "not",
+        "no",
+        "never",
+        "don't",
+        "doesn't",
+        "didn't",
+        "won't",
+        "can't",
+        "isn't",
+        "wasn't",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "nunca",
+        "jamas",
+        "ni",
+        "nada",
+        "nao",
+        "nem",
+        "jamais",
+        "tampouco",
+        "nenhum",
+        "tidak",
+        "nggak",
+        "gak",
+        "ga",
+        "enggak",
+        "bukan",
+        "belum",
+        "jangan",
+    ]
 )
 
 
@@ -101,7 +161,9 @@ def build(shared: Path) -> dict[str, dict[str, float]]:
         words.setdefault(fold(word), float(value))
     stems: dict[str, float] = {}
     for lang in ("es", "pt"):
-        for stem, value in json.loads((shared / "nlpjs" / f"afinn_{lang}.json").read_text(encoding="utf-8")).items():
+        for stem, value in json.loads(
+            (shared / "nlpjs" / f"afinn_{lang}.json").read_text(encoding="utf-8")
+        ).items():
             if len(stem) >= 3 and stem.isalpha():
                 stems.setdefault(fold(stem), float(value))
     for neg in NEGATIONS:

@@ -29,11 +29,21 @@ class PlaybookEntry:
 _T = CustomerType
 _DEFAULTS: dict[CustomerType, PlaybookEntry] = {
     _T.VENTING: PlaybookEntry(owner="nobody (watch)", urgency="none", needs_response=False, sla=None),
-    _T.PASSIVE: PlaybookEntry(owner="support", urgency="within SLA", needs_response=True, sla=timedelta(hours=24)),
-    _T.USED_TO_BE: PlaybookEntry(owner="support (make-good)", urgency="immediate", needs_response=True, sla=timedelta(hours=1)),
-    _T.COLLABORATIVE: PlaybookEntry(owner="community / marketing", urgency="soon", needs_response=True, sla=timedelta(hours=24)),
-    _T.ADVOCATE: PlaybookEntry(owner="marketing / PR", urgency="not urgent", needs_response=True, sla=timedelta(hours=72)),
-    _T.FUTURE: PlaybookEntry(owner="sales / account manager", urgency="fast", needs_response=True, sla=timedelta(hours=4)),
+    _T.PASSIVE: PlaybookEntry(
+        owner="support", urgency="within SLA", needs_response=True, sla=timedelta(hours=24)
+    ),
+    _T.USED_TO_BE: PlaybookEntry(
+        owner="support (make-good)", urgency="immediate", needs_response=True, sla=timedelta(hours=1)
+    ),
+    _T.COLLABORATIVE: PlaybookEntry(
+        owner="community / marketing", urgency="soon", needs_response=True, sla=timedelta(hours=24)
+    ),
+    _T.ADVOCATE: PlaybookEntry(
+        owner="marketing / PR", urgency="not urgent", needs_response=True, sla=timedelta(hours=72)
+    ),
+    _T.FUTURE: PlaybookEntry(
+        owner="sales / account manager", urgency="fast", needs_response=True, sla=timedelta(hours=4)
+    ),
     _T.OTHER: PlaybookEntry(owner="nobody", urgency="none", needs_response=False, sla=None),
 }
 
@@ -57,10 +67,14 @@ class Playbook:
             try:
                 type_ = CustomerType(name.upper())
             except ValueError as exc:
-                raise ClassifierError(f"playbook names unknown type {name!r}; use one of {[t.value for t in CustomerType]}") from exc
+                raise ClassifierError(
+                    f"playbook names unknown type {name!r}; use one of {[t.value for t in CustomerType]}"
+                ) from exc
             bad = set(changes) - allowed
             if bad:
-                raise ClassifierError(f"playbook entry for {type_.value} has unknown keys {sorted(bad)}; allowed: {sorted(allowed)}")
+                raise ClassifierError(
+                    f"playbook entry for {type_.value} has unknown keys {sorted(bad)}; allowed: {sorted(allowed)}"
+                )
             entry = entries[type_]
             if "owner" in changes:
                 entry = replace(entry, owner=str(changes["owner"]))
@@ -71,7 +85,9 @@ class Playbook:
             if "sla_hours" in changes:
                 hours = changes["sla_hours"]
                 if hours is not None and (not isinstance(hours, int | float) or hours <= 0):
-                    raise ClassifierError(f"sla_hours for {type_.value} must be a positive number or null, got {hours!r}")
+                    raise ClassifierError(
+                        f"sla_hours for {type_.value} must be a positive number or null, got {hours!r}"
+                    )
                 entry = replace(entry, sla=None if hours is None else timedelta(hours=float(hours)))
             entries[type_] = entry
         return Playbook(entries)

@@ -19,11 +19,11 @@ MAX_CHARS = 4000
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764\u2639\u263a"
 TOKEN = re.compile(
-    rf"https?://\S+|www\.\S+|@\w+|#\w+|\w+(?:['’]\w+)?|[!?]{{2,}}|[!?]|[{_EMOJI}]|[:;]-?[()DPp]"
+    rf"https?://\S+|www\.\S+|@\w+|#\w+|\w+(?:['\u2019]\w+)?|[!?]{{2,}}|[!?]|[{_EMOJI}]|[:;]-?[()DPp]"
 )
 # Accent folding lets rules and features match "não"/"nao", "sería"/"seria", which tweets mix.
 _FOLD = str.maketrans(
-    "áàâãäåçéèêëíìîïñóòôõöúùûüýÿ’",
+    "áàâãäåçéèêëíìîïñóòôõöúùûüýÿ\u2019",
     "aaaaaaceeeeiiiinooooouuuuyy'",
 )
 

@@ -92,7 +92,9 @@ def train(examples: Sequence[Example]) -> LinearModel:
     oof_acc, l2, oof = best
     temperature = _temperature(oof, y)
     w, b = _fit(x, y, l2)
-    print(f"{len(examples)} examples, {len(vocab)} features, l2={l2:g}, out-of-fold accuracy {oof_acc:.3f}, temperature {temperature:.3f}")
+    print(
+        f"{len(examples)} examples, {len(vocab)} features, l2={l2:g}, out-of-fold accuracy {oof_acc:.3f}, temperature {temperature:.3f}"
+    )
     # Stored as float32: rounding now keeps the in-memory model identical to the one loaded later.
     return LinearModel(vocab, w.astype(np.float32).astype(np.float64), b, temperature)
 

@@ -21,8 +21,18 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("classify", help="tag interactions with a social-customer type")
     p.add_argument("text", nargs="?", help="one interaction to classify")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--input", type=Path, metavar="FILE.jsonl", help='lines {"id", "text", "lang"?, "context"?}; one JSON result per line to stdout')
-    group.add_argument("--evaluate", type=Path, metavar="FILE.jsonl", help="lines with a 'label': per-class P/R/F1, macro-F1, confusion, vs the baseline")
+    group.add_argument(
+        "--input",
+        type=Path,
+        metavar="FILE.jsonl",
+        help='lines {"id", "text", "lang"?, "context"?}; one JSON result per line to stdout',
+    )
+    group.add_argument(
+        "--evaluate",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="lines with a 'label': per-class P/R/F1, macro-F1, confusion, vs the baseline",
+    )
     p.add_argument("--lang", help="language of TEXT if known (ISO 639-1)")
     p.add_argument("--json", action="store_true", help="print the single result as JSON")
     p.set_defaults(handler=run)
@@ -58,7 +68,13 @@ def _classify_file(path: Path) -> int:
             raise ClassifierError(f"{path}:{number}: needs a string 'text' field")
         ctx = row.get("context")
         ids.append(row.get("id", number))
-        items.append((row["text"], Context.from_mapping(ctx) if isinstance(ctx, dict) else None, row.get("lang") or None))
+        items.append(
+            (
+                row["text"],
+                Context.from_mapping(ctx) if isinstance(ctx, dict) else None,
+                row.get("lang") or None,
+            )
+        )
         if len(items) >= BATCH:
             flush()
     flush()
@@ -82,7 +98,10 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(as_json(result), ensure_ascii=False))
         return 0
     print(f"{result.type.value}  confidence {result.confidence:.2f}  lang {result.lang}")
-    print(f"needs response: {'yes' if result.needs_response else 'no'}" + (f" within {result.sla}" if result.sla else ""))
+    print(
+        f"needs response: {'yes' if result.needs_response else 'no'}"
+        + (f" within {result.sla}" if result.sla else "")
+    )
     for cue in result.cues:
         print(f"  cue: {cue}")
     return 0
