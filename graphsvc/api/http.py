@@ -24,6 +24,7 @@ from strawberry.types.graphql import OperationType
 
 from graphsvc.api.auth import KeyAuth
 from graphsvc.api.context import Context, Services
+from graphsvc.api.errors import format_error
 from graphsvc.api.metrics import ApiMetrics
 from graphsvc.api.pages import graphiql_page
 from graphsvc.errors import ApiError
@@ -224,8 +225,10 @@ class GraphQLHTTP:
         body: dict[str, Any] = {}
         codes: list[str] = []
         if result.errors:
-            body["errors"] = [e.formatted for e in result.errors]
-            codes = [str((e.extensions or {}).get("code", "")) for e in result.errors]
+            # Errors raised while parsing escape the ErrorCodes extension; formatting twice is harmless.
+            errors = [format_error(e, debug=self.services.settings.debug) for e in result.errors]
+            body["errors"] = [e.formatted for e in errors]
+            codes = [str((e.extensions or {}).get("code", "")) for e in errors]
         pre_execution = isinstance(result, PreExecutionError)
         if not pre_execution:
             body["data"] = result.data
