@@ -99,12 +99,14 @@ WRITE_BATCH = 5_000
 FOLLOW_BATCH = 10_000
 # Follower accounts per page when streaming FOLLOWS for the analytics projection.
 FOLLOWS_PAGE_ACCOUNTS = 2_000
-# Worst case for a hung server: connect (1.5 s) + one retry delay (~1 s) + connect (1.5 s) < 5 s.
+# A managed transaction makes at least two attempts when the first fails to connect, so the worst
+# case for a hung server is acquire (1.5 s) + retry delay (<= 1.2 s) + acquire (1.5 s) ~ 4.2 s. A
+# transient server error (a deadlock, a leader switch) is retried for about 1 s: 2 or 3 attempts.
 REQUEST_BUDGET = 5.0
 DRIVER_CONFIG: dict[str, Any] = {
-    "connection_timeout": 1.5,
-    "connection_acquisition_timeout": 2.0,
-    "max_transaction_retry_time": 1.5,
+    "connection_timeout": 1.0,  # TCP connect (and TLS) of one connection
+    "connection_acquisition_timeout": 1.5,  # the whole acquisition: pool wait, connect, handshake
+    "max_transaction_retry_time": 1.0,
     "user_agent": f"graphsvc/{__version__}",
     # Deprecations and hints are caught before release by the Cypher lint, not at run time.
     "notifications_min_severity": "OFF",
@@ -162,6 +164,10 @@ def parse_url(url: str, env: Mapping[str, str]) -> Neo4jSettings:
     )
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
 def _fetch(query: str, **params: Any) -> Work[list[Row]]:
     """A transaction function returning every row of ``query`` as a plain dict."""
 
@@ -182,7 +188,11 @@ def _execute(tx: ManagedTransaction, query: str, **params: Any) -> None:
 class Neo4jStore:
     """The :class:`~graphsvc.stores.base.Store` on a Neo4j 5 database."""
 
-    def __init__(self, url: str, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, url: str, env: Mapping[str, str] | None = None, *, apply_schema: bool = True) -> None:
+        """Make the driver; nothing touches the network until the first call.
+
+        ``apply_schema=False`` skips applying constraints and indexes on first use, for users
+        without schema privileges (run ``graphsvc migrate`` as an admin instead)."""
         self.url = url
         self.settings = parse_url(url, os.environ if env is None else env)
         auth = (self.settings.user, self.settings.password or "") if self.settings.user else None
@@ -191,7 +201,7 @@ class Neo4jStore:
         except (ConfigurationError, ValueError) as exc:
             raise ConfigError(f"cannot use store URL {self.settings.display}: {exc}") from exc
         self._schema_lock = threading.Lock()
-        self._schema_ready = False
+        self._schema_ready = not apply_schema
 
     # -- connections, transactions, errors ----------------------------------------------------------
     @contextmanager
@@ -209,7 +219,7 @@ class Neo4jStore:
         except (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError) as exc:
             raise StoreUnavailable(
                 f"Neo4j at {where} did not answer within {REQUEST_BUDGET:g} s while trying to {what} "
-                f"({exc}); check that the server is running and reachable, then retry"
+                f"({_one_line(exc)}); check that the server is running and reachable, then retry"
             ) from exc
         except ConstraintError as exc:
             raise StoreError(f"Neo4j at {where} refused to {what}: {exc.message}") from exc
@@ -221,7 +231,7 @@ class Neo4jStore:
                 ) from exc
             raise StoreError(f"Neo4j at {where} failed to {what}: {exc.code}: {exc.message}") from exc
         except DriverError as exc:
-            raise StoreError(f"the Neo4j driver failed to {what} at {where}: {exc}") from exc
+            raise StoreError(f"the Neo4j driver failed to {what} at {where}: {_one_line(exc)}") from exc
 
     def _session_run(self, mode: str, work: Work[R]) -> R:
         with self._driver.session(database=self.settings.database, default_access_mode=mode) as session:
