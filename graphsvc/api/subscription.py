@@ -11,7 +11,8 @@ from graphsvc.api.context import Info
 from graphsvc.api.enums import CustomerType
 from graphsvc.api.fields import subscription
 from graphsvc.api.permissions import READ
-from graphsvc.api.types import StateChange, brand_key_of
+from graphsvc.api.types import StateChange
+from graphsvc.model import brand_key
 
 
 @strawberry.type(
@@ -26,13 +27,17 @@ class Subscription:
         self,
         info: Info,
         brand: Annotated[
-            str | None, strawberry.argument(description="Only changes toward this brand.")
+            str | None, strawberry.argument(description="Only changes toward this brand (key, handle or alias; it may be new).")
         ] = None,
         to: Annotated[
             CustomerType | None, strawberry.argument(description="Only changes to this state.")
         ] = None,
     ) -> AsyncGenerator[StateChange, None]:
-        key = await brand_key_of(info, brand) if brand else None
+        key = None
+        if brand:
+            # A brand may appear after the subscription starts: fall back to its canonical key.
+            known = await info.context.loaders.brands.load(brand)
+            key = known.key if known else brand_key(brand)
         async for change in info.context.services.hub.subscribe(key, to.domain() if to else None):
             info.context.__dict__.pop("loaders", None)  # each event reads fresh data, not the first event's
             yield StateChange(change=change)

@@ -1,0 +1,86 @@
+"""GraphQL over HTTP details, health, metrics, pages, and the store-call budget (no N+1)."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.api_fixtures import Server, codes_of, twcs_api, twcs_store  # noqa: F401
+
+
+def auth(server: Server, **extra: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {server.keys['reader']}", **extra}
+
+
+def test_api_http_get_runs_queries_and_refuses_mutations(twcs_api: Server) -> None:
+    ok = httpx.get(f"{twcs_api.url}/graphql", params={"query": "{ __typename }"}, headers=auth(twcs_api))
+    assert ok.status_code == 200 and ok.json() == {"data": {"__typename": "Query"}}
+    assert ok.headers["content-type"].startswith("application/json")
+    mutation = httpx.get(
+        f"{twcs_api.url}/graphql",
+        params={"query": 'mutation { markResponded(postId: "twcs:2") { id } }'},
+        headers=auth(twcs_api, accept="application/graphql-response+json"),
+    )
+    assert mutation.status_code == 405 and mutation.headers["allow"] == "POST"
+
+
+def test_api_http_negotiates_the_response_media_type(twcs_api: Server) -> None:
+    def post(accept: str | None, query: str = "{ __typename }") -> httpx.Response:
+        headers = auth(twcs_api, **({"accept": accept} if accept else {}))
+        return httpx.post(f"{twcs_api.url}/graphql", json={"query": query}, headers=headers)
+
+    assert post("application/graphql-response+json").headers["content-type"].startswith("application/graphql-response+json")
+    assert post("*/*").headers["content-type"].startswith("application/json")
+    assert post(None).headers["content-type"].startswith("application/json")
+    assert post("text/plain").status_code == 406
+    invalid = post("application/graphql-response+json", "{ nope }")
+    assert invalid.status_code == 400 and "data" not in invalid.json() and codes_of(invalid) == ["BAD_USER_INPUT"]
+    assert post("application/json", "{ nope }").status_code == 200
+    syntax = post("application/graphql-response+json", "{")
+    assert syntax.status_code == 400 and codes_of(syntax) == ["BAD_USER_INPUT"]
+
+
+def test_api_http_refuses_malformed_requests_with_codes(twcs_api: Server) -> None:
+    url = f"{twcs_api.url}/graphql"
+    no_type = httpx.post(url, content=b'{"query": "{ __typename }"}', headers=auth(twcs_api))
+    assert no_type.status_code == 400
+    form = httpx.post(url, content=b"query=x", headers=auth(twcs_api, **{"content-type": "application/x-www-form-urlencoded"}))
+    assert form.status_code == 415
+    for body in (b"{", b"", b'{"qeury": "{ __typename }"}', b'{"query": "{ __typename }", "variables": "x"}'):
+        response = httpx.post(url, content=body, headers=auth(twcs_api, **{"content-type": "application/json"}))
+        assert response.status_code == 400 and codes_of(response) == ["BAD_USER_INPUT"], body
+    assert httpx.put(url, headers=auth(twcs_api)).status_code == 405
+
+
+def test_api_http_health_readiness_and_metrics(twcs_api: Server) -> None:
+    assert httpx.get(f"{twcs_api.url}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{twcs_api.url}/readyz").json() == {"status": "ready"}
+    twcs_api.post("{ brands(first: 1) { edges { cursor } } }")
+    twcs_api.post("{ customers(first: 1000) { edges { cursor } } }")
+    text = httpx.get(f"{twcs_api.url}/metrics").text
+    assert 'graphsvc_requests_total{operation="query:brands",status="200"}' in text
+    assert 'graphsvc_request_seconds_bucket{le="0.025",operation="query:brands"}' in text
+    assert 'graphsvc_errors_total{code="PAGE_SIZE_EXCEEDED",operation="query:customers"}' in text
+    assert 'graphsvc_store_calls_total{method="list_brands"}' in text
+
+
+def test_api_http_explorer_is_served_and_graphiql_is_off_by_default(twcs_api: Server) -> None:
+    page = httpx.get(f"{twcs_api.url}/")
+    assert page.status_code == 200 and "sessionStorage" in page.text and "const demoKey = null;" in page.text
+    graphiql = httpx.get(f"{twcs_api.url}/graphql", headers={"accept": "text/html"})
+    assert graphiql.status_code == 404 and "--graphiql" in graphiql.text
+    introspection = twcs_api.post("{ __schema { queryType { name } } }")
+    assert set(codes_of(introspection)) == {"BAD_USER_INPUT"} and "introspection" in introspection.text
+
+
+def test_api_http_relations_cost_one_store_call_per_level(twcs_api: Server) -> None:
+    query = """{ stateChanges(first: 100) { edges { node {
+        customer { id peerReach states { type brand { key } } }
+        brand { key name }
+        post { id author { id } inReplyTo { id author { id } } response { post { id } } } } } } }"""
+    before = {m: twcs_api.metric("graphsvc_store_calls_total", method=m) for m in ("get_accounts", "get_posts", "get_brands", "states_for", "get_metrics")}
+    data = twcs_api.data(query)
+    assert len(data["stateChanges"]["edges"]) == 100
+    used = {m: twcs_api.metric("graphsvc_store_calls_total", method=m) - n for m, n in before.items()}
+    # customers and authors are at 3 depths, posts at 3, brands at 2: never one call per item
+    assert used["get_accounts"] <= 3 and used["get_posts"] <= 3 and used["get_brands"] <= 2
+    assert used["states_for"] == 1 and used["get_metrics"] == 1
