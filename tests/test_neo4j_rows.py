@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from graphsvc.model import Account, ApiKey, Brand, Classification, CustomerType, Follow, Metrics, Post
 from graphsvc.stores.neo4j_rows import (
@@ -183,7 +184,7 @@ def test_rows_plan_states_creates_changes_and_sets_the_latest_state() -> None:
 
 def test_rows_plan_states_emits_nothing_for_unchanged_and_deletes_stale() -> None:
     history = [_history("p1", 0, CustomerType.ADVOCATE)]
-    stored = [
+    stored: list[dict[str, Any]] = [
         {
             "customer": "x:1",
             "brand": "acme",
