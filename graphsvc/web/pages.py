@@ -104,4 +104,10 @@ def page_routes(settings: Settings) -> list[BaseRoute]:
     ]
 
 
-__all__ = ["CONTENT_SECURITY_POLICY", "explorer_response", "graphiql_response", "json_for_html", "page_routes"]
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "explorer_response",
+    "graphiql_response",
+    "json_for_html",
+    "page_routes",
+]

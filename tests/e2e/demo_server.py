@@ -13,6 +13,7 @@ from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.requests import Request
 
 from graphsvc.api import http as api_http
 from graphsvc.api.app import create_app
@@ -20,7 +21,7 @@ from graphsvc.config import Settings
 from graphsvc.demo import prepare_demo
 from graphsvc.keys import create_key
 from graphsvc.stores import open_store
-from graphsvc.web.pages import STATIC_PATH, _render, page_routes
+from graphsvc.web.pages import STATIC_PATH, graphiql_response, page_routes
 
 
 def _mount_pages_if_missing(app: Starlette, settings: Settings) -> None:
@@ -30,14 +31,12 @@ def _mount_pages_if_missing(app: Starlette, settings: Settings) -> None:
     print("demo_server: the app does not mount the pages yet; mounting them here", file=sys.stderr)
     app.router.routes[:0] = page_routes(settings)
     # The API's GET /graphql HTML hook calls graphiql_page(settings); answer with ours.
-    api_http.graphiql_page = lambda s: _render_graphiql(s)  # type: ignore[attr-defined]
+    api_http.graphiql_page = _graphiql_html  # type: ignore[attr-defined]
 
 
-def _render_graphiql(settings: Settings) -> str:
-    from starlette.requests import Request
-
+def _graphiql_html(settings: Settings) -> str:
     request = Request({"type": "http", "root_path": "", "headers": []})
-    return bytes(_render("graphiql.html", request, settings).body).decode()
+    return bytes(graphiql_response(request, settings).body).decode()
 
 
 def main(port: int, folder: Path) -> None:
@@ -48,7 +47,9 @@ def main(port: int, folder: Path) -> None:
         _, key = create_key(store, "admin")
     finally:
         store.close()
-    settings = Settings(store=url, host="127.0.0.1", port=port, graphiql=True, introspection=True, demo_key=key)
+    settings = Settings(
+        store=url, host="127.0.0.1", port=port, graphiql=True, introspection=True, demo_key=key
+    )
     app = create_app(settings)
     _mount_pages_if_missing(app, settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
