@@ -12,8 +12,7 @@ const TOP = `query TopAdvocates($brand: String!, $first: Int!, $hops: Int!) {
 const SET = `query AdvocateSet($brand: String!, $k: Int!, $hops: Int!) {
   advocateSet(brand: $brand, k: $k, hops: $hops) {
     reach
-    sumOfReach
-    picks { rank gain reach customer { id platformId handle name } }
+    picks { gain total customer { id platformId handle name } }
   }
 }`;
 
@@ -80,13 +79,12 @@ export function advocatesView({ brand, href, params, setParams }) {
           { class: 'lede' },
           `Together these ${result.picks.length} advocates reach `,
           h('strong', { id: 'set-reach' }, num(result.reach)),
-          ' distinct accounts',
-          result.sumOfReach !== undefined && result.sumOfReach !== null ? ` — summing their reach would claim ${num(result.sumOfReach)}.` : '.',
+          ' distinct accounts, each counted once: every pick adds only people the earlier picks do not reach yet.',
         ),
         h(
           'ol',
           { class: 'picks', id: 'advocate-set' },
-          result.picks.map((p) => h('li', {}, customerLink(p.customer, href), h('span', { class: 'muted' }, ` adds ${num(p.gain)} new accounts (reach ${num(p.reach)})`))),
+          result.picks.map((p) => h('li', {}, customerLink(p.customer, href), h('span', { class: 'muted' }, ` adds ${num(p.gain)} new accounts (set reach ${num(p.total)})`))),
         ),
       ];
     },
