@@ -4,8 +4,8 @@ Each account gets an "attractiveness" weight (how many follow it) and an "activi
 many it follows), both Pareto-distributed and independent; every edge picks its follower by
 activity and its followee by attractiveness. In-degrees then follow a power law with exponent
 ``gamma_in`` (2.1 by default, heavy like real follower counts: a few accounts with 10^5 followers)
-and out-degrees one with ``gamma_out`` (2.5: following is cheaper to cap). Self-follows and
-repeats are dropped, so the edge count is a little under ``m``.
+and out-degrees one with ``gamma_out`` (2.5). Expected in-degree is capped at n/10 and out-degree
+at n/100; self-follows and repeats are dropped, extra edges are drawn to land near ``m``.
 
 >>> src, dst = power_law_edges(1000, 5000, seed=1)
 >>> bool((src != dst).all()) and 4000 < len(src) <= 5000
@@ -32,14 +32,17 @@ def power_law_edges(
     rng = np.random.default_rng(seed)
     w_in = _pareto_weights(rng, n, gamma_in)
     w_out = _pareto_weights(rng, n, gamma_out)
+    # cap expected degrees (Chung-Lu needs it): at most a tenth of all accounts follow anyone
+    w_in = np.minimum(w_in, 0.1 * n * w_in.sum() / m)
+    w_out = np.minimum(w_out, 0.01 * n * w_out.sum() / m)
     cdf_in = np.cumsum(w_in)
     cdf_out = np.cumsum(w_out)
-    src = np.searchsorted(cdf_out, rng.random(m) * cdf_out[-1]).astype(np.int32)
-    dst = np.searchsorted(cdf_in, rng.random(m) * cdf_in[-1]).astype(np.int32)
+    draws = int(m * 1.15)  # repeats and self-follows are dropped; draw extra to land near m
+    src = np.searchsorted(cdf_out, rng.random(draws) * cdf_out[-1]).astype(np.int64)
+    dst = np.searchsorted(cdf_in, rng.random(draws) * cdf_in[-1]).astype(np.int64)
     keep = src != dst
-    key = np.unique(src[keep].astype(np.int64) * n + dst[keep])
-    perm = rng.permutation(key.shape[0])  # stream order should not be sorted
-    key = key[perm]
+    key = np.unique(src[keep] * n + dst[keep])
+    key = key[rng.permutation(key.shape[0])[:m]]  # stream order should not be sorted
     return (key // n).astype(np.int32), (key % n).astype(np.int32)
 
 

@@ -172,8 +172,7 @@ def marginal_gain(
     return gain
 
 
-@_pjit
-def pagerank(
+def _pagerank(
     indptr: Array, indices: Array, alpha: float, tol: float, max_iter: int
 ) -> tuple[Array, int]:  # pragma: no cover - jit
     """Power iteration as networkx does it (dangling mass spread uniformly), but stopping when the
@@ -207,6 +206,18 @@ def pagerank(
         if err < tol:
             return rank, it + 1
     return rank, -1
+
+
+# Launching a parallel region costs ~0.1 ms per loop on a busy machine: small graphs run serially.
+PARALLEL_MIN_EDGES = 1_000_000
+pagerank_serial = _jit(_pagerank)
+pagerank_parallel = _pjit(_pagerank)
+
+
+def pagerank(indptr: Array, indices: Array, alpha: float, tol: float, max_iter: int) -> tuple[Array, int]:
+    kernel = pagerank_parallel if indices.shape[0] >= PARALLEL_MIN_EDGES else pagerank_serial
+    result: tuple[Array, int] = kernel(indptr, indices, alpha, tol, max_iter)
+    return result
 
 
 _FNV_OFFSET = np.uint64(14695981039346656037)
