@@ -39,6 +39,7 @@ CHECKS = (
     "ego graph: pan/zoom and clicking a neighbour opens it",
     "customer view opens from a triage link",
     "keyboard: skip link and focus order",
+    "serve mode: the explorer asks for a key and keeps it in sessionStorage only",
     "GraphiQL runs a query",
     "error state: a failing API shows an alert with Retry",
     "loading state is shown while the API answers",
@@ -51,6 +52,7 @@ VIEWS = (
     "customer",
     "graphiql",
     "error-state",
+    "key-form",
 )
 
 

@@ -206,6 +206,33 @@ await check('keyboard: skip link and focus order', async () => {
   return `skip link first, then ${target}; focus outline ${outline}`;
 });
 
+await check('serve mode: the explorer asks for a key and keeps it in sessionStorage only', async () => {
+  // The same page as `graphsvc serve` renders it: the config without a demo key.
+  const s = await newPage({ watchConsole: false });
+  let key = null;
+  await s.route(/\/$|\/\?/, async (route) => {
+    const original = await route.fetch();
+    const body = (await original.text()).replace(/"demoKey": "([^"]+)"/, (_, k) => ((key = k), '"demoKey": null'));
+    return route.fulfill({ response: original, body });
+  });
+  await s.goto(`${base}/#/advocates`);
+  await s.locator('#api-key').waitFor();
+  if (!key) throw new Error('the demo page carried no key to take out');
+  await shot(s, 'key-form');
+  await s.locator('#api-key').fill('not-a-real-key-0123456789012345678901234');
+  await s.keyboard.press('Enter');
+  await s.locator('.key-form [role=alert]').waitFor();
+  const refusal = await s.locator('.key-form [role=alert]').innerText();
+  await s.locator('#api-key').fill(key);
+  await s.getByRole('button', { name: 'Use key' }).click();
+  await s.locator('#leaderboard tbody tr').first().waitFor();
+  const stored = await s.evaluate(() => ({ session: Object.values(sessionStorage), local: Object.values(localStorage) }));
+  if (!stored.session.includes(key)) throw new Error('key not in sessionStorage');
+  if (stored.local.some((v) => v.includes(key))) throw new Error('key leaked into localStorage');
+  await s.context().close();
+  return `wrong key refused (${refusal.trim()}); right key works; kept in sessionStorage only`;
+});
+
 await check('GraphiQL runs a query', async () => {
   const g = await newPage();
   await g.goto(`${base}/graphql`);
