@@ -106,9 +106,9 @@ def test_rows_post_from_a_bare_node_has_no_classification_or_response() -> None:
     assert post == Post(id="x:q", text="t", created_at=T0, author_id="x:9")
 
 
-def test_rows_follow_rows_dedupe_drop_self_loops_and_sort() -> None:
+def test_rows_follow_rows_dedupe_and_sort() -> None:
     rows = follow_rows([Follow("x:2", "x:1"), ("x:1", "x:2"), ("x:2", "x:1"), Follow("x:3", "x:3")])
-    assert rows == [["x:1", "x:2"], ["x:2", "x:1"]]
+    assert rows == [["x:1", "x:2"], ["x:2", "x:1"], ["x:3", "x:3"]]
 
 
 def test_rows_classification_row_carries_sla_in_seconds() -> None:

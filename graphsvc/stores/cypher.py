@@ -119,11 +119,14 @@ WHERE p.responded_at IS NULL OR p.responded_at > $at
 SET p.responded_at = $at
 """
 
-# Rows are [follower, followee] pairs: lists pack smaller than maps.
+# Rows are [follower, followee] pairs: lists pack smaller than maps. Both ends become accounts,
+# even of a self-follow, which is never stored as an edge (as in the embedded store).
 UPSERT_FOLLOWS = """
 UNWIND $rows AS row
 MERGE (a:Account {id: row[0]})
 MERGE (b:Account {id: row[1]})
+WITH a, b
+WHERE a <> b
 MERGE (a)-[:FOLLOWS]->(b)
 """
 

@@ -106,10 +106,10 @@ def post_row(post: Post) -> Row:
 
 
 def follow_rows(follows: Iterable[Follow | tuple[str, str]]) -> list[list[str]]:
-    """Distinct ``[follower, followee]`` pairs, self-follows dropped, sorted so that concurrent
-    loaders lock accounts in the same order."""
+    """Distinct ``[follower, followee]`` pairs, sorted so that concurrent loaders lock accounts in
+    the same order. Self-follows stay: their account is created, their edge is not."""
     edges = {(f.follower, f.followee) if isinstance(f, Follow) else (f[0], f[1]) for f in follows}
-    return [[a, b] for a, b in sorted(edges) if a != b]
+    return [[a, b] for a, b in sorted(edges)]
 
 
 def classification_row(post_id: str, label: Classification) -> Row:
