@@ -77,9 +77,9 @@ await check('advocates view loads the leaderboard', async () => {
 
 await check('advocates view shows the best advocate set', async () => {
   await page.locator('#advocate-set li, #set-panel .error').first().waitFor();
+  await shot(page, 'advocates');
   if (await page.locator('#set-panel .error').count()) throw new Error(await page.locator('#set-panel .error').innerText());
   const picks = await page.locator('#advocate-set li').count();
-  await shot(page, 'advocates');
   return `${picks} picks, union reach ${await page.locator('#set-reach').innerText()}`;
 });
 
