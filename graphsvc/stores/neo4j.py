@@ -92,9 +92,10 @@ from graphsvc.stores.sqlite import ts
 R = TypeVar("R")
 Work = Callable[[ManagedTransaction], R]
 
-# Rows per UNWIND transaction. Packing 10k rows costs ~10 ms here (bench/neo4j_ingest.py); a few
-# thousand rows per transaction is where Neo4j's own guidance and our measurements agree that
-# commit overhead stops dominating without transactions growing big in the server's heap.
+# Rows per UNWIND transaction. Packing a 10k-post batch costs 20-40 ms with neo4j-rust-ext here
+# (0.4-0.8 s without; bench/neo4j_ingest.py); server-side rows/s per batch size come from the same
+# bench run against a real server. A few thousand rows per transaction keeps commit overhead small
+# without big transaction state in the server's heap.
 WRITE_BATCH = 5_000
 FOLLOW_BATCH = 10_000
 # Follower accounts per page when streaming FOLLOWS for the analytics projection.
