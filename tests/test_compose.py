@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from graphsvc.stores.neo4j import parse_url
+from graphsvc.stores.neo4j_url import parse_url
 
 REPO = Path(__file__).resolve().parents[1]
 

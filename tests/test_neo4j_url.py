@@ -6,7 +6,8 @@ import pytest
 
 from graphsvc.errors import ConfigError
 from graphsvc.stores import open_store
-from graphsvc.stores.neo4j import Neo4jStore, parse_url
+from graphsvc.stores.neo4j import Neo4jStore
+from graphsvc.stores.neo4j_url import parse_url
 
 
 def test_neo4j_url_carries_user_password_and_database() -> None:

@@ -23,10 +23,8 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
@@ -86,6 +84,7 @@ from graphsvc.stores.neo4j_rows import (
     state_change_from,
     thread_links,
 )
+from graphsvc.stores.neo4j_url import Neo4jSettings, parse_url
 from graphsvc.stores.paging import check_first, decode_cursor, make_page
 from graphsvc.stores.sqlite import ts
 
@@ -119,52 +118,6 @@ METRIC_PROPERTY = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Neo4jSettings:
-    """Where and as whom to connect; ``display`` is the URL without its password."""
-
-    uri: str
-    user: str | None
-    password: str | None
-    database: str | None
-    display: str
-
-
-def parse_url(url: str, env: Mapping[str, str]) -> Neo4jSettings:
-    """Split a store URL into what the driver needs; the URL wins over ``GRAPHSVC_NEO4J_*``.
-
-    >>> s = parse_url("neo4j://ana:p%40ss@db:7687?database=crm", {})
-    >>> s.uri, s.user, s.password, s.database, s.display
-    ('neo4j://db:7687', 'ana', 'p@ss', 'crm', 'neo4j://ana@db:7687?database=crm')
-    """
-    parts = urlsplit(url)
-    if not parts.hostname:
-        raise ConfigError(f"store URL {url!r} names no host; use neo4j://user:password@host:7687")
-    query = parse_qs(parts.query, keep_blank_values=True)
-    unknown = sorted(set(query) - {"database"})
-    if unknown:
-        raise ConfigError(
-            f"store URL has unknown parameter(s) {', '.join(unknown)}; only ?database=NAME is understood"
-        )
-    try:
-        port = parts.port or 7687
-    except ValueError as exc:
-        raise ConfigError(f"store URL has a bad port: {exc}; use host:7687") from exc
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    user = unquote(parts.username) if parts.username else env.get("GRAPHSVC_NEO4J_USER") or None
-    password = unquote(parts.password) if parts.password else env.get("GRAPHSVC_NEO4J_PASSWORD")
-    database = (query.get("database") or [""])[0] or env.get("GRAPHSVC_NEO4J_DATABASE") or None
-    uri = f"{parts.scheme}://{host}:{port}"
-    shown = f"{parts.scheme}://{user + '@' if user else ''}{host}:{port}"
-    return Neo4jSettings(
-        uri=uri,
-        user=user,
-        password=password,
-        database=database,
-        display=f"{shown}?database={database}" if database else shown,
-    )
-
-
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
@@ -195,7 +148,7 @@ class Neo4jStore:
         ``apply_schema=False`` skips applying constraints and indexes on first use, for users
         without schema privileges (run ``graphsvc migrate`` as an admin instead)."""
         self.url = url
-        self.settings = parse_url(url, os.environ if env is None else env)
+        self.settings: Neo4jSettings = parse_url(url, os.environ if env is None else env)
         auth = (self.settings.user, self.settings.password or "") if self.settings.user else None
         try:
             self._driver: Driver = GraphDatabase.driver(self.settings.uri, auth=auth, **DRIVER_CONFIG)
