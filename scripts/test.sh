@@ -3,7 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install -q -e '.[test]'
-if command -v npm >/dev/null 2>&1 && [ -f tests/node/package.json ]; then
-  npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+if command -v npm >/dev/null 2>&1; then
+  for dir in tests/node tests/cypher_lint tests/e2e; do
+    if [ -f "$dir/package.json" ]; then
+      npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+    fi
+  done
 fi
 python -m pytest -n 2 "$@"

@@ -311,3 +311,11 @@ def test_store_batch_rolls_back_everything_on_error(store: Store) -> None:
         raise RuntimeError("boom")
     assert store.get_accounts(["x:gone"]) == {}
     store.ping()
+
+
+def test_store_migrate_is_idempotent(store: Store) -> None:
+    seeded(store)
+    before = store.stats()
+    current = store.migrate()
+    assert store.migrate() == current
+    assert store.stats() == before

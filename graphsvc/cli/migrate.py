@@ -19,15 +19,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_migrate(args: argparse.Namespace) -> int:
-    store = store_from_args(args)  # opening the embedded store migrates it
+    store = store_from_args(args)
     try:
-        migrate = getattr(store, "migrate", None)
-        if callable(migrate):
-            found = migrate()
-            print(f"graphsvc: schema of {_shown(store.url)} is up to date (was version {found})")
-        else:
-            store.ping()
-            print(f"graphsvc: schema of {_shown(store.url)} is up to date")
+        found = store.migrate()
+        print(f"graphsvc: schema of {_shown(store.url)} is up to date (was version {found})")
     finally:
         store.close()
     return 0

@@ -109,6 +109,9 @@ class Store(Protocol):
     def ping(self) -> None:
         """Raise :class:`~graphsvc.errors.StoreUnavailable` when the store cannot answer."""
 
+    def migrate(self) -> int:
+        """Bring the store's schema up to date (idempotent); returns the version found before."""
+
     # -- writes ----------------------------------------------------------------------------------
     def upsert_brands(self, brands: Iterable[Brand]) -> int:
         """Create or update brands; their handles become brand accounts."""

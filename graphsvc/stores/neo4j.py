@@ -86,7 +86,7 @@ from graphsvc.stores.neo4j_rows import (
 )
 from graphsvc.stores.neo4j_url import Neo4jSettings, parse_url
 from graphsvc.stores.paging import check_first, decode_cursor, make_page
-from graphsvc.stores.sqlite import ts
+from graphsvc.stores.times import ts
 
 R = TypeVar("R")
 Work = Callable[[ManagedTransaction], R]

@@ -30,8 +30,8 @@ from graphsvc.model import (
     StateChange,
     brand_key,
 )
-from graphsvc.stores.sqlite import dt, ts
 from graphsvc.stores.states import derive_changes
+from graphsvc.stores.times import dt, ts
 
 T = TypeVar("T")
 Row = dict[str, Any]

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from graphsvc.stores.base import (
 from graphsvc.stores.paging import check_first, decode_cursor, make_page
 from graphsvc.stores.sqlite_schema import migrate
 from graphsvc.stores.states import derive_changes
+from graphsvc.stores.times import dt, ts
 
 # SQLite caps bound parameters per statement; chunk IN (...) lists well below it.
 _CHUNK = 900
@@ -57,17 +58,6 @@ _METRIC_COLUMN = {
     CustomerOrder.REACH2: "reach2",
     CustomerOrder.INFLUENCE: "influence",
 }
-
-
-def ts(at: datetime) -> float:
-    """Epoch seconds of an aware datetime; naive datetimes are taken as UTC."""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.timestamp()
-
-
-def dt(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def path_from_url(url: str) -> str:
@@ -102,7 +92,7 @@ class SqliteStore:
             raise ConfigError(f"directory {self.path.parent} does not exist; create it or pick another path")
         self._local = threading.local()
         self._depth = threading.local()
-        migrate(self._conn())
+        self.migrate()
 
     # -- connections and transactions -------------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
@@ -149,6 +139,9 @@ class SqliteStore:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+    def migrate(self) -> int:
+        return migrate(self._conn())
 
     def ping(self) -> None:
         try:
