@@ -50,8 +50,15 @@ class Server:
     store_url: str
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def post(self, query: str, variables: Mapping[str, Any] | None = None, *, role: str | None = "admin",
-             headers: Mapping[str, str] | None = None, timeout: float = 30.0) -> httpx.Response:
+    def post(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        role: str | None = "admin",
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+    ) -> httpx.Response:
         sent = {"content-type": "application/json", **(headers or {})}
         if role is not None:
             sent["authorization"] = f"Bearer {self.keys[role]}"
@@ -71,7 +78,9 @@ class Server:
     def metric(self, name: str, **labels: str) -> float:
         """The current value of one Prometheus sample (0 when absent)."""
         text = httpx.get(f"{self.url}/metrics").text
-        wanted = name + ("{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}" if labels else "")
+        wanted = name + (
+            "{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}" if labels else ""
+        )
         for line in text.splitlines():
             if line.startswith(wanted + " "):
                 return float(line.rsplit(" ", 1)[1])
@@ -88,7 +97,14 @@ class ThreadServer:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.port = free_port()
         self.app = create_app(settings.replace(port=self.port), store)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", ws="websockets-sansio", lifespan="on")
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            ws="websockets-sansio",
+            lifespan="on",
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -118,7 +134,9 @@ def serve_in_thread(store_url: str, **settings: Any) -> Iterator[Server]:
 class CliServer:
     """``python -m graphsvc <args>`` in a subprocess, waited for until /healthz answers."""
 
-    def __init__(self, args: list[str], env: Mapping[str, str] | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, args: list[str], env: Mapping[str, str] | None = None, port: int | None = None
+    ) -> None:
         self.port = port or free_port()
         self.args = [sys.executable, "-m", "graphsvc", *args, "--port", str(self.port)]
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
@@ -133,11 +151,14 @@ class CliServer:
         self.process = subprocess.Popen(
             self.args, cwd=REPO, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
-        reader = threading.Thread(target=self._read, daemon=True)
-        reader.start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self.reader.join(5)
+                assert self.process.stdout is not None
+                self.process.stdout.close()
                 raise RuntimeError(f"{self.args} exited: {''.join(self.output)}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
@@ -160,12 +181,20 @@ class CliServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.reader.join(5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 def run_cli(*args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "graphsvc", *args], cwd=REPO, env={**os.environ, **(env or {})},
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-m", "graphsvc", *args],
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

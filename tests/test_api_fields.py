@@ -1,6 +1,7 @@
 """Every query field over real HTTP, on the real twcs sample and on the demo data, against
 independent computations (the CSV read with the csv module, networkx, the triage formula)."""
 
+# ruff: noqa: F811  (fixtures are imported from tests.api_fixtures and used as parameters)
 from __future__ import annotations
 
 import csv
@@ -8,12 +9,10 @@ import html
 import math
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from tests.api_fixtures import TWCS, Server, codes_of, demo_api, demo_store, twcs_api, twcs_store  # noqa: F401
 
 from graphsvc.stores import open_store
 from graphsvc.stores.base import InteractionFilter, InteractionOrder
+from tests.api_fixtures import TWCS, Server, codes_of, demo_api, demo_store, twcs_api, twcs_store  # noqa: F401
 
 TWCS_TIME = "%a %b %d %H:%M:%S %z %Y"
 
@@ -35,7 +34,9 @@ def first_brand_answers(rows: dict[str, dict[str, str]]) -> dict[str, timedelta]
         parent_id = (row["in_response_to_tweet_id"] or "").split(".")[0]
         parent = rows.get(parent_id)
         if row["inbound"] == "False" and parent is not None and parent["inbound"] == "True":
-            delay = datetime.strptime(row["created_at"], TWCS_TIME) - datetime.strptime(parent["created_at"], TWCS_TIME)
+            delay = datetime.strptime(row["created_at"], TWCS_TIME) - datetime.strptime(
+                parent["created_at"], TWCS_TIME
+            )
             if parent_id not in delays or delay < delays[parent_id]:
                 delays[parent_id] = delay
     return delays
@@ -76,7 +77,9 @@ def test_api_post_in_reply_to_and_brands_match_the_csv(twcs_api: Server) -> None
         expected_parent = f"post:twcs:{parent}" if parent in rows else None
         assert (post["inReplyTo"] or {}).get("id") == expected_parent
         assert post["byBrand"] is (row["inbound"] == "False")
-    assert [b["key"] for b in twcs_api.data('{ post(id: "twcs:1") { brands { key } } }')["post"]["brands"]] == ["sprintcare"]
+    assert [
+        b["key"] for b in twcs_api.data('{ post(id: "twcs:1") { brands { key } } }')["post"]["brands"]
+    ] == ["sprintcare"]
 
 
 def test_api_brands_lists_every_brand_account_of_the_csv(twcs_api: Server) -> None:
@@ -84,7 +87,10 @@ def test_api_brands_lists_every_brand_account_of_the_csv(twcs_api: Server) -> No
     keys: list[str] = []
     after = None
     while True:
-        page = twcs_api.data("query($after: String) { brands(first: 30, after: $after) { edges { node { key } } pageInfo { hasNextPage endCursor } } }", {"after": after})["brands"]
+        page = twcs_api.data(
+            "query($after: String) { brands(first: 30, after: $after) { edges { node { key } } pageInfo { hasNextPage endCursor } } }",
+            {"after": after},
+        )["brands"]
         keys += [e["node"]["key"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -96,7 +102,11 @@ def test_api_brands_lists_every_brand_account_of_the_csv(twcs_api: Server) -> No
 
 def test_api_customer_fields_and_interactions_match_the_csv(twcs_api: Server) -> None:
     rows = twcs_rows()
-    mine = sorted((r for r in rows.values() if r["author_id"] == "115712"), key=lambda r: datetime.strptime(r["created_at"], TWCS_TIME), reverse=True)
+    mine = sorted(
+        (r for r in rows.values() if r["author_id"] == "115712"),
+        key=lambda r: datetime.strptime(r["created_at"], TWCS_TIME),
+        reverse=True,
+    )
     data = twcs_api.data("""{ customer(id: "twcs:115712") {
         id platformId platform handle followerCount brand { key } peerReach influence
         states { type since brand { key } post { id } }
@@ -105,7 +115,9 @@ def test_api_customer_fields_and_interactions_match_the_csv(twcs_api: Server) ->
         followers { edges { node { id } } } following { edges { node { id } } } } }""")["customer"]
     assert data["id"] == "customer:twcs:115712" and data["platform"] == "twcs" and data["handle"] == "115712"
     assert data["brand"] is None
-    assert [e["node"]["id"] for e in data["interactions"]["edges"]] == [f"post:twcs:{r['tweet_id']}" for r in mine]
+    assert [e["node"]["id"] for e in data["interactions"]["edges"]] == [
+        f"post:twcs:{r['tweet_id']}" for r in mine
+    ]
     assert data["stateFor"]["post"]["author"]["id"] == "customer:twcs:115712"
     assert [s["brand"]["key"] for s in data["states"]] == ["sprintcare"]
     assert data["followers"]["edges"] == [] and data["following"]["edges"] == []
@@ -128,26 +140,35 @@ def test_api_customers_filter_and_paging_visit_each_customer_once(twcs_api: Serv
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == len(set(seen)) and set(seen) == expected
     # an edge's own cursor resumes right after that edge
-    first = twcs_api.data('{ customers(first: 5) { edges { cursor node { id } } } }')["customers"]["edges"]
-    rest = twcs_api.data("query($a: String) { customers(first: 3, after: $a) { edges { node { id } } } }", {"a": first[1]["cursor"]})
+    first = twcs_api.data("{ customers(first: 5) { edges { cursor node { id } } } }")["customers"]["edges"]
+    rest = twcs_api.data(
+        "query($a: String) { customers(first: 3, after: $a) { edges { node { id } } } }",
+        {"a": first[1]["cursor"]},
+    )
     assert [e["node"]["id"] for e in rest["customers"]["edges"]] == [e["node"]["id"] for e in first[2:5]]
 
 
 def test_api_state_changes_are_newest_first_and_filtered(twcs_api: Server) -> None:
     page = twcs_api.data("""{ stateChanges(brand: "AmazonHelp", first: 100) { edges { node {
-        customer { id } brand { key } from to at post { id createdAt author { id } } } } } }""")["stateChanges"]["edges"]
+        customer { id } brand { key } from to at post { id createdAt author { id } } } } } }""")[
+        "stateChanges"
+    ]["edges"]
     nodes = [e["node"] for e in page]
     assert nodes and all(n["brand"]["key"] == "amazonhelp" for n in nodes)
     times = [datetime.fromisoformat(n["at"]) for n in nodes]
     assert times == sorted(times, reverse=True)
-    assert all(n["post"]["author"]["id"] == n["customer"]["id"] and n["post"]["createdAt"] == n["at"] for n in nodes)
+    assert all(
+        n["post"]["author"]["id"] == n["customer"]["id"] and n["post"]["createdAt"] == n["at"] for n in nodes
+    )
     assert all(n["from"] != n["to"] for n in nodes)
     since = times[len(times) // 2]
     to_used = twcs_api.data(
-        'query($s: DateTime) { stateChanges(to: USED_TO_BE, since: $s, first: 100) { edges { node { to at } } } }',
+        "query($s: DateTime) { stateChanges(to: USED_TO_BE, since: $s, first: 100) { edges { node { to at } } } }",
         {"s": since.isoformat()},
     )["stateChanges"]["edges"]
-    assert all(e["node"]["to"] == "USED_TO_BE" and datetime.fromisoformat(e["node"]["at"]) >= since for e in to_used)
+    assert all(
+        e["node"]["to"] == "USED_TO_BE" and datetime.fromisoformat(e["node"]["at"]) >= since for e in to_used
+    )
 
 
 def test_api_triage_ranks_by_the_documented_formula(twcs_api: Server) -> None:
@@ -156,19 +177,30 @@ def test_api_triage_ranks_by_the_documented_formula(twcs_api: Server) -> None:
         '{ triage(brand: "tesco", first: 100, at: "2017-11-02T00:00:00+00:00") { edges { node { rank urgency overdue dueAt waiting reach type post { platformId createdAt needsResponse response { at } } customer { id } } } } }'
     )["triage"]["edges"]
     store = open_store(twcs_api.store_url)
-    waiting = [
-        p for p in store.list_interactions(InteractionFilter(brand="tesco", order=InteractionOrder.NEWEST), 10_000).items
-        if p.classification and p.classification.needs_response and p.response is None and p.classification.sla
-    ]
+    waiting = []
+    for p in store.list_interactions(
+        InteractionFilter(brand="tesco", order=InteractionOrder.NEWEST), 10_000
+    ).items:
+        label = p.classification
+        if label and label.needs_response and p.response is None and label.sla:
+            waiting.append((p, label.type.value, label.sla))
     store.close()
-    weights = {"USED_TO_BE": 4.0, "FUTURE": 3.0, "PASSIVE": 2.0, "COLLABORATIVE": 1.5, "ADVOCATE": 1.0, "VENTING": 0.5, "OTHER": 0.5}
+    weights = {
+        "USED_TO_BE": 4.0,
+        "FUTURE": 3.0,
+        "PASSIVE": 2.0,
+        "COLLABORATIVE": 1.5,
+        "ADVOCATE": 1.0,
+        "VENTING": 0.5,
+        "OTHER": 0.5,
+    }
     expected = sorted(
         (
-            -weights[p.classification.type.value] * max((at - p.created_at).total_seconds(), 0.0) / p.classification.sla.total_seconds(),  # type: ignore[union-attr]
-            p.created_at + p.classification.sla,  # type: ignore[union-attr]
+            -weights[kind] * max((at - p.created_at).total_seconds(), 0.0) / sla.total_seconds(),
+            p.created_at + sla,
             p.id,
         )
-        for p in waiting
+        for p, kind, sla in waiting
     )
     assert [e["node"]["post"]["platformId"] for e in data] == [x[2] for x in expected][:100]
     assert [e["node"]["rank"] for e in data] == list(range(1, len(data) + 1))
@@ -183,7 +215,7 @@ def test_api_classify_returns_what_the_classifier_says(twcs_api: Server) -> None
 
     text = "I am cancelling my contract and switching to another provider, worst service ever @sprintcare"
     got = twcs_api.data(
-        "query($t: String!) { classify(text: $t, lang: \"en\") { type confidence cues needsResponse lang sla version } }",
+        'query($t: String!) { classify(text: $t, lang: "en") { type confidence cues needsResponse lang sla version } }',
         {"t": text},
     )["classify"]
     label = default_classifier().classify(text, lang="en")
@@ -196,7 +228,11 @@ def test_api_top_advocates_match_networkx_reach(demo_api: Server) -> None:
     from tests.api_fixtures import reach_by_networkx
 
     store = open_store(demo_api.store_url)
-    advocates = list(store.customer_ids_for_brand("novatelecom", state=__import__("graphsvc.model", fromlist=["CustomerType"]).CustomerType.ADVOCATE))
+    advocates = list(
+        store.customer_ids_for_brand(
+            "novatelecom", state=__import__("graphsvc.model", fromlist=["CustomerType"]).CustomerType.ADVOCATE
+        )
+    )
     edges = [e for batch in store.iter_follows() for e in batch]
     store.close()
     reach = reach_by_networkx(edges, advocates)
@@ -210,8 +246,13 @@ def test_api_top_advocates_match_networkx_reach(demo_api: Server) -> None:
         assert [e["node"]["rank"] for e in got] == list(range(1, 26))
         assert all(e["node"]["customer"]["stateFor"]["type"] == "ADVOCATE" for e in got)
         assert all(e["node"]["customer"]["peerReach"] == e["node"]["reach"] for e in got)
-    second = demo_api.data('{ topAdvocates(brand: "novatelecom", first: 5) { pageInfo { endCursor } } }')["topAdvocates"]["pageInfo"]["endCursor"]
-    more = demo_api.data("query($a: String) { topAdvocates(brand: \"novatelecom\", first: 5, after: $a) { edges { node { rank } } } }", {"a": second})
+    second = demo_api.data('{ topAdvocates(brand: "novatelecom", first: 5) { pageInfo { endCursor } } }')[
+        "topAdvocates"
+    ]["pageInfo"]["endCursor"]
+    more = demo_api.data(
+        'query($a: String) { topAdvocates(brand: "novatelecom", first: 5, after: $a) { edges { node { rank } } } }',
+        {"a": second},
+    )
     assert [e["node"]["rank"] for e in more["topAdvocates"]["edges"]] == [6, 7, 8, 9, 10]
 
 
@@ -252,5 +293,3 @@ def test_api_node_resolves_every_kind_and_ids_never_collide(twcs_api: Server) ->
 def test_api_unknown_brand_is_not_found(twcs_api: Server) -> None:
     response = twcs_api.post('{ topAdvocates(brand: "nosuchbrand") { edges { cursor } } }')
     assert codes_of(response) == ["NOT_FOUND"] and "brands" in response.json()["errors"][0]["message"]
-
-

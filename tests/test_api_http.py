@@ -1,5 +1,6 @@
 """GraphQL over HTTP details, health, metrics, pages, and the store-call budget (no N+1)."""
 
+# ruff: noqa: F811  (fixtures are imported from tests.api_fixtures and used as parameters)
 from __future__ import annotations
 
 import httpx
@@ -28,12 +29,20 @@ def test_api_http_negotiates_the_response_media_type(twcs_api: Server) -> None:
         headers = auth(twcs_api, **({"accept": accept} if accept else {}))
         return httpx.post(f"{twcs_api.url}/graphql", json={"query": query}, headers=headers)
 
-    assert post("application/graphql-response+json").headers["content-type"].startswith("application/graphql-response+json")
+    assert (
+        post("application/graphql-response+json")
+        .headers["content-type"]
+        .startswith("application/graphql-response+json")
+    )
     assert post("*/*").headers["content-type"].startswith("application/json")
     assert post(None).headers["content-type"].startswith("application/json")
     assert post("text/plain").status_code == 406
     invalid = post("application/graphql-response+json", "{ nope }")
-    assert invalid.status_code == 400 and "data" not in invalid.json() and codes_of(invalid) == ["BAD_USER_INPUT"]
+    assert (
+        invalid.status_code == 400
+        and "data" not in invalid.json()
+        and codes_of(invalid) == ["BAD_USER_INPUT"]
+    )
     assert post("application/json", "{ nope }").status_code == 200
     syntax = post("application/graphql-response+json", "{")
     assert syntax.status_code == 400 and codes_of(syntax) == ["BAD_USER_INPUT"]
@@ -43,10 +52,16 @@ def test_api_http_refuses_malformed_requests_with_codes(twcs_api: Server) -> Non
     url = f"{twcs_api.url}/graphql"
     no_type = httpx.post(url, content=b'{"query": "{ __typename }"}', headers=auth(twcs_api))
     assert no_type.status_code == 400
-    form = httpx.post(url, content=b"query=x", headers=auth(twcs_api, **{"content-type": "application/x-www-form-urlencoded"}))
+    form = httpx.post(
+        url,
+        content=b"query=x",
+        headers=auth(twcs_api, **{"content-type": "application/x-www-form-urlencoded"}),
+    )
     assert form.status_code == 415
     for body in (b"{", b"", b'{"qeury": "{ __typename }"}', b'{"query": "{ __typename }", "variables": "x"}'):
-        response = httpx.post(url, content=body, headers=auth(twcs_api, **{"content-type": "application/json"}))
+        response = httpx.post(
+            url, content=body, headers=auth(twcs_api, **{"content-type": "application/json"})
+        )
         assert response.status_code == 400 and codes_of(response) == ["BAD_USER_INPUT"], body
     assert httpx.put(url, headers=auth(twcs_api)).status_code == 405
 
@@ -77,7 +92,10 @@ def test_api_http_relations_cost_one_store_call_per_level(twcs_api: Server) -> N
         customer { id peerReach states { type brand { key } } }
         brand { key name }
         post { id author { id } inReplyTo { id author { id } } response { post { id } } } } } } }"""
-    before = {m: twcs_api.metric("graphsvc_store_calls_total", method=m) for m in ("get_accounts", "get_posts", "get_brands", "states_for", "get_metrics")}
+    before = {
+        m: twcs_api.metric("graphsvc_store_calls_total", method=m)
+        for m in ("get_accounts", "get_posts", "get_brands", "states_for", "get_metrics")
+    }
     data = twcs_api.data(query)
     assert len(data["stateChanges"]["edges"]) == 100
     used = {m: twcs_api.metric("graphsvc_store_calls_total", method=m) - n for m, n in before.items()}

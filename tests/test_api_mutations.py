@@ -25,8 +25,17 @@ def api(tmp_path: Path) -> Iterator[Server]:
     yield from serve_in_thread(f"sqlite:///{tmp_path / 'api.db'}")
 
 
-def mention(i: int, text: str, *, author: str = "x:1", when: str = "2024-05-01T10:00:00+00:00", **extra: Any) -> dict[str, Any]:
-    return {"id": f"x:{100 + i}", "authorId": author, "text": text, "createdAt": when, "brand": "acme", **extra}
+def mention(
+    i: int, text: str, *, author: str = "x:1", when: str = "2024-05-01T10:00:00+00:00", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": f"x:{100 + i}",
+        "authorId": author,
+        "text": text,
+        "createdAt": when,
+        "brand": "acme",
+        **extra,
+    }
 
 
 def test_api_ingest_mentions_reports_accepted_rejected_and_state_changes(api: Server) -> None:
@@ -37,7 +46,10 @@ def test_api_ingest_mentions_reports_accepted_rejected_and_state_changes(api: Se
     ]
     result = api.data(INGEST, {"m": mentions}, role="writer")["ingestMentions"]
     assert (result["accepted"], result["rejected"]) == (1, 2)
-    assert [(e["index"], e["code"]) for e in result["errors"]] == [(1, "BAD_USER_INPUT"), (2, "BAD_USER_INPUT")]
+    assert [(e["index"], e["code"]) for e in result["errors"]] == [
+        (1, "BAD_USER_INPUT"),
+        (2, "BAD_USER_INPUT"),
+    ]
     assert "platform-qualified" in result["errors"][0]["message"]
     store = open_store(api.store_url)
     stored = store.get_posts(["x:101"])["x:101"]
@@ -52,13 +64,20 @@ def test_api_ingest_mentions_reports_accepted_rejected_and_state_changes(api: Se
 
 def test_api_add_follows_counts_new_edges_and_rejects_bad_ones(api: Server) -> None:
     query = "mutation($e: [FollowInput!]!) { addFollows(edges: $e) { accepted rejected created errors { index code message } } }"
-    edges = [{"follower": "x:2", "followee": "x:1"}, {"follower": "x:3", "followee": "x:1"}, {"follower": "x:3", "followee": "x:3"}, {"follower": "3", "followee": "x:1"}]
+    edges = [
+        {"follower": "x:2", "followee": "x:1"},
+        {"follower": "x:3", "followee": "x:1"},
+        {"follower": "x:3", "followee": "x:3"},
+        {"follower": "3", "followee": "x:1"},
+    ]
     first = api.data(query, {"e": edges}, role="writer")["addFollows"]
     assert (first["accepted"], first["rejected"], first["created"]) == (2, 2, 2)
     assert [e["index"] for e in first["errors"]] == [2, 3]
     again = api.data(query, {"e": edges[:2]}, role="writer")["addFollows"]
     assert (again["accepted"], again["created"]) == (2, 0)
-    followers = api.data('{ customer(id: "x:1") { followers { edges { node { id } } } } }')["customer"]["followers"]["edges"]
+    followers = api.data('{ customer(id: "x:1") { followers { edges { node { id } } } } }')["customer"][
+        "followers"
+    ]["edges"]
     assert [e["node"]["id"] for e in followers] == ["customer:x:2", "customer:x:3"]
 
 
@@ -66,7 +85,11 @@ def test_api_mark_responded_returns_the_post_with_its_delay(api: Server) -> None
     api.data(INGEST, {"m": [mention(1, "@acme my order never arrived, please help")]}, role="writer")
     query = 'mutation($at: DateTime) { markResponded(postId: "post:x:101", at: $at) { id response { at delay post { id } } } }'
     post = api.data(query, {"at": "2024-05-01T11:30:00+00:00"}, role="writer")["markResponded"]
-    assert post["id"] == "post:x:101" and post["response"]["delay"] == 5400.0 and post["response"]["post"] is None
+    assert (
+        post["id"] == "post:x:101"
+        and post["response"]["delay"] == 5400.0
+        and post["response"]["post"] is None
+    )
     later = api.data(query, {"at": "2024-05-01T12:00:00+00:00"}, role="admin")["markResponded"]
     assert later["response"]["delay"] == 5400.0  # the earliest answer wins
     missing = api.post('mutation { markResponded(postId: "x:999") { id } }', role="writer")
@@ -83,9 +106,13 @@ def test_api_subscription_state_changed_streams_changes(api: Server) -> None:
 
     def listen() -> None:
         with connect(ws_url(api), subprotocols=["graphql-transport-ws"], open_timeout=10) as ws:  # type: ignore[list-item]
-            ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {api.keys['reader']}"}}))
+            ws.send(
+                json.dumps(
+                    {"type": "connection_init", "payload": {"Authorization": f"Bearer {api.keys['reader']}"}}
+                )
+            )
             assert json.loads(ws.recv(10))["type"] == "connection_ack"
-            query = "subscription { stateChanged(brand: \"acme\") { customer { id } brand { key } from to post { id } } }"
+            query = 'subscription { stateChanged(brand: "acme") { customer { id } brand { key } from to post { id } } }'
             ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
             ready.set()
             received.append(json.loads(ws.recv(20)))
@@ -99,7 +126,11 @@ def test_api_subscription_state_changed_streams_changes(api: Server) -> None:
     listener.join(30)
     assert received and received[0]["type"] == "next"
     change = received[0]["payload"]["data"]["stateChanged"]
-    assert change["customer"]["id"] == "customer:x:1" and change["brand"]["key"] == "acme" and change["from"] is None
+    assert (
+        change["customer"]["id"] == "customer:x:1"
+        and change["brand"]["key"] == "acme"
+        and change["from"] is None
+    )
 
 
 @pytest.mark.parametrize("payload", [None, {"Authorization": "Bearer " + "B" * 43}])

@@ -1,5 +1,6 @@
 """Security over real HTTP: keys and roles, query limits, masking. Every refusal is fast and clear."""
 
+# ruff: noqa: F811  (fixtures are imported from tests.api_fixtures and used as parameters)
 from __future__ import annotations
 
 import time
@@ -13,10 +14,20 @@ import pytest
 from graphsvc.config import Settings
 from graphsvc.keys import create_key, revoke_key
 from graphsvc.stores import open_store
-from tests.api_fixtures import Server, ThreadServer, codes_of, make_keys, serve_in_thread, twcs_api, twcs_store  # noqa: F401
+from tests.api_fixtures import (  # noqa: F401
+    Server,
+    ThreadServer,
+    codes_of,
+    make_keys,
+    serve_in_thread,
+    twcs_api,
+    twcs_store,
+)
 
 
-def refused_fast(server: Server, body: Any, *, role: str | None = "admin", timeout: float = 2.0) -> httpx.Response:
+def refused_fast(
+    server: Server, body: Any, *, role: str | None = "admin", timeout: float = 2.0
+) -> httpx.Response:
     headers = {"content-type": "application/json", "accept": "application/graphql-response+json"}
     if role is not None:
         headers["authorization"] = f"Bearer {server.keys[role]}"
@@ -48,7 +59,10 @@ def test_api_security_wide_query_is_refused_by_cost(twcs_api: Server) -> None:
     # variables count too
     response = refused_fast(
         twcs_api,
-        {"query": "query($n: Int) { customers(first: $n) { edges { node { followers(first: $n) { edges { node { following(first: $n) { edges { node { id } } } } } } } } } }", "variables": {"n": 100}},
+        {
+            "query": "query($n: Int) { customers(first: $n) { edges { node { followers(first: $n) { edges { node { following(first: $n) { edges { node { id } } } } } } } } } }",
+            "variables": {"n": 100},
+        },
     )
     assert codes_of(response) == ["QUERY_TOO_COMPLEX"]
 
@@ -56,7 +70,9 @@ def test_api_security_wide_query_is_refused_by_cost(twcs_api: Server) -> None:
 def test_api_security_aliases_are_limited(twcs_api: Server) -> None:
     query = "{ " + " ".join(f"a{i}: brands(first: 1) {{ edges {{ cursor }} }}" for i in range(31)) + " }"
     response = refused_fast(twcs_api, {"query": query})
-    assert codes_of(response) == ["QUERY_TOO_COMPLEX"] and "aliases" in response.json()["errors"][0]["message"]
+    assert (
+        codes_of(response) == ["QUERY_TOO_COMPLEX"] and "aliases" in response.json()["errors"][0]["message"]
+    )
 
 
 def test_api_security_token_count_is_limited(twcs_api: Server) -> None:
@@ -97,7 +113,9 @@ def test_api_security_page_size_is_refused_not_clamped(twcs_api: Server) -> None
         ({"authorization": "Basic dXNlcjpwYXNz"}, "Bearer"),
     ],
 )
-def test_api_security_missing_or_bad_keys_are_unauthenticated(twcs_api: Server, headers: dict[str, str], fragment: str) -> None:
+def test_api_security_missing_or_bad_keys_are_unauthenticated(
+    twcs_api: Server, headers: dict[str, str], fragment: str
+) -> None:
     response = twcs_api.post("{ brands { edges { cursor } } }", role=None, headers=headers)
     assert response.status_code == 401 and codes_of(response) == ["UNAUTHENTICATED"]
     assert fragment in response.json()["errors"][0]["message"]
@@ -131,8 +149,8 @@ def test_api_security_revoked_keys_stop_working(twcs_api: Server) -> None:
 
 
 @pytest.fixture
-def slow_api(twcs_store: str) -> Iterator[Server]:  # noqa: F811
-    yield from serve_in_thread(twcs_store, request_timeout=0.02)
+def slow_api(twcs_store: str) -> Iterator[Server]:
+    yield from serve_in_thread(twcs_store, request_timeout=0.005)
 
 
 def test_api_security_slow_queries_time_out(slow_api: Server) -> None:
@@ -156,10 +174,12 @@ class BrokenStore:
 
 
 @pytest.mark.parametrize("debug", [False, True])
-def test_api_security_unexpected_errors_are_masked_unless_debugging(twcs_store: str, debug: bool, tmp_path: Path) -> None:  # noqa: F811
+def test_api_security_unexpected_errors_are_masked_unless_debugging(
+    twcs_store: str, debug: bool, tmp_path: Path
+) -> None:
     store = open_store(twcs_store)
     keys = make_keys(store)
-    with ThreadServer(Settings(store=twcs_store, debug=debug), BrokenStore(store)) as url:  # type: ignore[arg-type]
+    with ThreadServer(Settings(store=twcs_store, debug=debug), BrokenStore(store)) as url:
         response = httpx.post(
             f"{url}/graphql",
             json={"query": '{ post(id: "twcs:2") { id } brands(first: 1) { edges { cursor } } }'},
