@@ -243,8 +243,16 @@ await check('GraphiQL runs a query', async () => {
       '{\n  brands { edges { node { key name } } }\n  topAdvocates(brand: "novatelecom", first: 3) {\n    edges { node { rank reach customer { platformId } } }\n  }\n}\n',
     );
   });
+  // GraphiQL picks the operation name from the editor after a debounce: let it see the new text.
+  await g.waitForTimeout(1000);
   await g.locator('.graphiql-execute-button').click();
-  await g.waitForFunction(() => document.querySelector('.result-window .CodeMirror')?.CodeMirror.getValue().includes('topAdvocates'));
+  try {
+    await g.waitForFunction(() => document.querySelector('.result-window .CodeMirror')?.CodeMirror.getValue().includes('topAdvocates'));
+  } catch (err) {
+    await shot(g, 'graphiql-failure');
+    const shown = await g.evaluate(() => document.querySelector('.result-window .CodeMirror')?.CodeMirror.getValue());
+    throw new Error(`${err.message}; the result pane shows: ${String(shown).slice(0, 500)}`);
+  }
   const result = JSON.parse(await g.evaluate(() => document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()));
   if (result.errors) throw new Error(JSON.stringify(result.errors));
   const keys = result.data.brands.edges.map((e) => e.node.key);

@@ -145,7 +145,12 @@ brandSelect.addEventListener('change', () => {
   state.brand = brandSelect.value;
   setParams({ brand: state.brand });
 });
-window.addEventListener('hashchange', () => state.brands.length && render());
+// Routes start with "#/"; any other fragment (the skip link's "#main") is an in-page jump.
+window.addEventListener('hashchange', () => state.brands.length && location.hash.startsWith('#/') && render());
+document.querySelector('.skip')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
 document.addEventListener('graphsvc:unauthorised', () => {
   if (!isDemo()) {
     forgetKey();
