@@ -1,0 +1,209 @@
+"""API benchmark: requests/s and latency of two real queries against ``graphsvc serve`` (one worker)
+on the demo data, and of a stock strawberry "hello" endpoint measured in the same run.
+
+    python bench/api.py [--seconds 10] [--clients 16 64]
+
+Needs ``wrk`` (Debian package ``wrk``) as the load generator. Prints a table and writes
+``bench/results/api.json``. Target: >= 1,500 req/s and p99 <= 25 ms at 16 clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+
+QUERIES = {
+    "topAdvocates(first: 10)": """{ topAdvocates(brand: "novatelecom", first: 10) { edges { node { rank reach
+        customer { id platformId followerCount peerReach(hops: 2) states { type since brand { key } } } } } } }""",
+    "customer(id) nested": """query($id: ID!) { customer(id: $id) { id platformId peerReach(hops: 1) influence
+        states { type since brand { key name } post { id createdAt type } }
+        interactions(first: 5) { edges { node { id createdAt type confidence needsResponse response { delay } brands { key } } } }
+        followers(first: 10) { edges { node { id peerReach } } } } }""",
+}
+
+HELLO_APP = """
+import strawberry, uvicorn
+from strawberry.asgi import GraphQL
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def hello(self) -> str:
+        return "world"
+
+uvicorn.run(GraphQL(strawberry.Schema(Query), graphql_ide=None), host="127.0.0.1", port={port},
+            log_level="warning", access_log=False)
+"""
+
+LUA = """
+wrk.method = "POST"
+wrk.body = os.getenv("BENCH_BODY")
+wrk.headers["Content-Type"] = "application/json"
+local key = os.getenv("BENCH_KEY")
+if key and #key > 0 then wrk.headers["Authorization"] = "Bearer " .. key end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('BENCH {"requests":%d,"seconds":%.3f,"errors":%d,"non2xx":%d,"p50_ms":%.3f,"p99_ms":%.3f}\\n',
+    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with {process.returncode}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")
+
+
+def prepare(store_url: str) -> tuple[str, str]:
+    """Load the demo data, make sure reach is stored, create a key; returns (key, a busy customer id)."""
+    from graphsvc.demo import prepare_demo
+    from graphsvc.keys import create_key
+    from graphsvc.model import Metrics
+    from graphsvc.stores import open_store
+
+    prepare_demo(store_url)
+    store = open_store(store_url)
+    try:
+        followers: dict[str, set[str]] = {}
+        for batch in store.iter_follows():
+            for src, dst in batch:
+                followers.setdefault(dst, set()).add(src)
+        ids = sorted(followers)
+        if not store.get_metrics(ids[:50]):  # analytics did not run: store reach with a plain BFS
+            metrics = []
+            for node in ids:
+                one = followers.get(node, set())
+                two = set(one)
+                for f in one:
+                    two |= followers.get(f, set())
+                two.discard(node)
+                metrics.append(Metrics(account_id=node, reach1=len(one), reach2=len(two)))
+            store.put_metrics(metrics)
+        busy = max(ids, key=lambda i: len(followers[i]))
+        _, key = create_key(store, "reader")
+        return key, busy
+    finally:
+        store.close()
+
+
+def run_wrk(
+    url: str, body: dict[str, Any], key: str, clients: int, seconds: float, script: Path
+) -> dict[str, Any]:
+    env = {**os.environ, "BENCH_BODY": json.dumps(body), "BENCH_KEY": key}
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{clients}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(script),
+        url,
+    ]
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("BENCH "))
+    result: dict[str, Any] = json.loads(line[len("BENCH ") :])
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, nargs="+", default=[16, 64])
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="graphsvc-bench-"))
+    store_url = f"sqlite:///{work / 'bench.db'}"
+    key, busy = prepare(store_url)
+    script = work / "post.lua"
+    script.write_text(LUA)
+    api_port, hello_port = free_port(), free_port()
+    api = subprocess.Popen(
+        [sys.executable, "-m", "graphsvc", "serve", "--store", store_url, "--port", str(api_port)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    hello = subprocess.Popen(
+        [sys.executable, "-c", HELLO_APP.replace("{port}", str(hello_port))],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    rows: list[dict[str, Any]] = []
+    try:
+        wait_up(f"http://127.0.0.1:{api_port}/healthz", api)
+        wait_up(f"http://127.0.0.1:{hello_port}/graphql", hello)
+        targets = deque(
+            [
+                (name, f"http://127.0.0.1:{api_port}/graphql", {"query": q, "variables": {"id": busy}}, key)
+                for name, q in QUERIES.items()
+            ]
+        )
+        targets.append(
+            ("strawberry hello", f"http://127.0.0.1:{hello_port}/graphql", {"query": "{ hello }"}, "")
+        )
+        for name, url, body, auth in targets:
+            check = httpx.post(
+                url, json=body, headers={"authorization": f"Bearer {auth}"} if auth else {}
+            ).json()
+            assert "errors" not in check, check
+            run_wrk(url, body, auth, 16, 2, script)  # warm up
+            for clients in args.clients:
+                result = run_wrk(url, body, auth, clients, args.seconds, script)
+                rows.append({"query": name, "clients": clients, **result})
+    finally:
+        for process in (api, hello):
+            process.terminate()
+            process.wait(10)
+    hello_rps = {r["clients"]: r["rps"] for r in rows if r["query"] == "strawberry hello"}
+    print(
+        f"{'query':28} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'vs hello':>8}"
+    )
+    for r in rows:
+        r["ratio_to_hello"] = r["rps"] / hello_rps[r["clients"]]
+        print(
+            f"{r['query']:28} {r['clients']:7d} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
+            f"{r['errors'] + r['non2xx']:6d} {r['ratio_to_hello']:8.2f}"
+        )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "api.json").write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
