@@ -208,7 +208,7 @@ def table(results: dict[str, Any]) -> str:
             else:
                 tv_raw = t[key]
                 tv = f"{tv_raw:,.3g}"
-                ratio = f"{(ov / tv_raw if higher_better else tv_raw / ov):,.0f}x"
+                ratio = f"{(ov / tv_raw if higher_better else tv_raw / ov):,.2g}x"
                 if key == "reach_all_s" and t.get("reach_all_extrapolated"):
                     tv += " (est.)"
             lines.append(
