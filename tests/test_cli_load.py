@@ -199,3 +199,21 @@ def test_load_killed_midway_is_consistent_and_resumes(tmp_path: Path) -> None:
     with airline.open(encoding="utf-8", newline="") as raw:
         expected = len({r["tweet_id"] for r in csv.DictReader(raw)})
     assert final["posts"] == expected
+
+
+@pytest.mark.shared_data
+def test_load_follower_graph_lists_accounts_and_stores_reach(tmp_path: Path) -> None:
+    graph = shared_file("graphs", "brand_follower_graphs", "hersheycareers.json")
+    store = tmp_path / "g.db"
+    out = graphsvc("load", str(graph), "--platform", "hs", store=store).stdout
+    assert "analyzed reach and influence of 3,726 accounts" in out
+    counted = stats(store)
+    assert (counted["customers"], counted["follows"], counted["posts"]) == (3726, 23_939, 0)
+    edges = json.loads(graph.read_text())["edges"]
+    followers: dict[int, set[int]] = {}
+    for src, dst in edges:
+        followers.setdefault(dst, set()).add(src)
+    busiest = max(followers, key=lambda n: len(followers[n]))
+    with closing(sqlite3.connect(store)) as db:
+        reach1 = db.execute("SELECT reach1 FROM metrics WHERE account = ?", (f"hs:{busiest}",)).fetchone()[0]
+    assert reach1 == len(followers[busiest])

@@ -84,6 +84,12 @@ def run_load(args: argparse.Namespace) -> int:
                 rejects.close()
             progress.message(summary(path, report, rejects.path if rejects.count else None))
             total.merge(report)
+        if total.new_follows:
+            # Reach and influence depend on the whole graph: refresh them once, after every file.
+            from graphsvc.analytics.refresh import analyze
+
+            analysis = analyze(store)
+            progress.message(f"analyzed reach and influence of {analysis.accounts:,} accounts")
     store.close()
     return 0
 
