@@ -25,7 +25,9 @@ __all__ = ["csv_dicts", "csv_mentions", "csv_rows"]
 _CR = "\ue000"
 
 
-def csv_rows(raw: Iterable[bytes], file: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]] | RecordError]:
+def csv_rows(
+    raw: Iterable[bytes], file: str, delimiter: str = ","
+) -> Iterator[tuple[int, list[str]] | RecordError]:
     """Yield ``(first line, fields)`` per non-blank CSV record, or a RecordError for a broken one."""
     bad_lines: list[int] = []
 
@@ -84,19 +86,23 @@ def csv_dicts(
             if missing:
                 yield RecordError(
                     f"header lacks column(s) {', '.join(missing)}; expected {', '.join(required)}",
-                    file=file, line=line,
+                    file=file,
+                    line=line,
                 )
                 return
             continue
         if len(row) != len(header):
             if [name.strip() for name in row] == header[: len(row)] and len(row) >= len(required):
-                yield RecordError("header repeated mid-file (concatenated files?); row skipped",
-                                  file=file, line=line)
+                yield RecordError(
+                    "header repeated mid-file (concatenated files?); row skipped", file=file, line=line
+                )
             else:
                 yield RecordError(f"expected {len(header)} columns, found {len(row)}", file=file, line=line)
             continue
         if [name.strip() for name in row] == header:
-            yield RecordError("header repeated mid-file (concatenated files?); row skipped", file=file, line=line)
+            yield RecordError(
+                "header repeated mid-file (concatenated files?); row skipped", file=file, line=line
+            )
             continue
         yield line, dict(zip(header, row, strict=True))
 

@@ -25,8 +25,12 @@ class FieldError(ValueError):
     """One field is missing or malformed; the message is the RecordError reason."""
 
 
-_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-                                        "Nov", "Dec"), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
 
 
 def required_text(value: object, name: str) -> str:
@@ -90,8 +94,9 @@ def utc_from_twitter(value: object, name: str = "created_at") -> datetime:
     try:
         if len(parts) != 6 or parts[1] not in _MONTHS:
             raise ValueError(raw)
-        clock = datetime.strptime(f"{parts[5]}-{_MONTHS[parts[1]]}-{parts[2]} {parts[3]} {parts[4]}",
-                                  "%Y-%m-%d %H:%M:%S %z")
+        clock = datetime.strptime(
+            f"{parts[5]}-{_MONTHS[parts[1]]}-{parts[2]} {parts[3]} {parts[4]}", "%Y-%m-%d %H:%M:%S %z"
+        )
     except ValueError:
         raise FieldError(f"{name} {raw!r} is not a 'Tue Oct 31 22:10:47 +0000 2017' timestamp") from None
     return _aware_utc(clock, name, raw)

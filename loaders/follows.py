@@ -37,8 +37,26 @@ from .options import DEFAULT_OPTIONS, LoadOptions, Record
 __all__ = ["HEADER_NAMES", "parse_follows", "read_follows"]
 
 DEFAULT_PLATFORM = "x"
-HEADER_NAMES = frozenset({"follower", "followee", "source", "target", "src", "dst", "u", "v", "from", "to",
-                          "fromnodeid", "tonodeid", "follower_id", "followee_id", "node1", "node2"})
+HEADER_NAMES = frozenset(
+    {
+        "follower",
+        "followee",
+        "source",
+        "target",
+        "src",
+        "dst",
+        "u",
+        "v",
+        "from",
+        "to",
+        "fromnodeid",
+        "tonodeid",
+        "follower_id",
+        "followee_id",
+        "node1",
+        "node2",
+    }
+)
 _READ_BYTES = 8 << 20
 _PROLOGUE_LINES = 64  # lines read carefully before the separator and header are known
 _CAREFUL_LINES = 256  # below this many lines an unclean piece is not split further
@@ -74,23 +92,29 @@ def _careful(block: bytes, line: int, state: _State) -> Iterator[RecordError]:
             continue
         if state.separator is None:
             state.separator = "\t" if "\t" in text else "," if "," in text else " "
-        tokens = [t.strip() for t in (text.split() if state.separator == " " else text.split(state.separator))]
+        tokens = [
+            t.strip() for t in (text.split() if state.separator == " " else text.split(state.separator))
+        ]
         named = len(tokens) == 2 and tokens[0].lower() in HEADER_NAMES and tokens[1].lower() in HEADER_NAMES
         if named and state.header is None and not state.edges and state.first_line == 0:
             state.header = (tokens[0], tokens[1])
             state.header_line = text.encode("utf-8")
             continue
         if named:
-            yield RecordError("header repeated mid-file (concatenated files?); line skipped",
-                              file=state.file, line=number)
+            yield RecordError(
+                "header repeated mid-file (concatenated files?); line skipped", file=state.file, line=number
+            )
             continue
         if len(tokens) != 2:
-            yield RecordError(f"expected 2 columns (follower, followee), found {len(tokens)}",
-                              file=state.file, line=number)
+            yield RecordError(
+                f"expected 2 columns (follower, followee), found {len(tokens)}", file=state.file, line=number
+            )
             continue
         follower, followee = tokens
         if not follower or not followee:
-            yield RecordError(f"blank {'follower' if not follower else 'followee'}", file=state.file, line=number)
+            yield RecordError(
+                f"blank {'follower' if not follower else 'followee'}", file=state.file, line=number
+            )
             continue
         if follower == followee:
             yield RecordError(f"self-follow: {follower} follows itself", file=state.file, line=number)

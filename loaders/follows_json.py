@@ -63,8 +63,9 @@ def json_edge_records(data: bytes, file: str, options: LoadOptions) -> Iterator[
         return
     edges = graph.get("edges") if isinstance(graph, dict) else None
     if not isinstance(edges, list):
-        yield RecordError('expected a JSON object with an "edges" list of [follower, followee] pairs',
-                          file=file, line=1)
+        yield RecordError(
+            'expected a JSON object with an "edges" list of [follower, followee] pairs', file=file, line=1
+        )
         return
     prefix = f"{options.platform or 'x'}:"
     batch = max(1, options.batch_edges)

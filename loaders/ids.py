@@ -23,5 +23,7 @@ def qualify(raw: str, platform: str | None, name: str = "id") -> str:
     if is_qualified(raw):
         return raw
     if not platform:
-        raise FieldError(f"{name} {raw!r} is not platform-qualified; add a 'platform' field or pass a platform")
+        raise FieldError(
+            f"{name} {raw!r} is not platform-qualified; add a 'platform' field or pass a platform"
+        )
     return f"{platform}:{raw}"

@@ -86,7 +86,8 @@ def _mention(item: object, server: str | None) -> Mention:
     mentions: list[Any] = status.get("mentions") or []
     handles = tuple(
         _qualified_acct(str(m.get("username") or ""), str(m["acct"]), m.get("url"), server)
-        for m in mentions if isinstance(m, dict) and m.get("acct")
+        for m in mentions
+        if isinstance(m, dict) and m.get("acct")
     )
     parent = status.get("in_reply_to_id")
     lang = status.get("language")

@@ -23,9 +23,22 @@ from .own_record import mention_from_dict, mention_to_dict
 
 __all__ = ["COLUMNS", "dump_csv", "parse_csv", "read_csv"]
 
-COLUMNS = ("id", "platform", "author_id", "author_handle", "author_name", "author_followers",
-           "author_brand", "text", "created_at", "lang", "in_reply_to", "brand", "mentions",
-           "author_is_brand")
+COLUMNS = (
+    "id",
+    "platform",
+    "author_id",
+    "author_handle",
+    "author_name",
+    "author_followers",
+    "author_brand",
+    "text",
+    "created_at",
+    "lang",
+    "in_reply_to",
+    "brand",
+    "mentions",
+    "author_is_brand",
+)
 REQUIRED = ("id", "author_id", "text", "created_at")
 _BOOLEANS = {"true": True, "false": False, "": None}
 
@@ -36,8 +49,11 @@ def _nested(row: dict[str, str]) -> dict[str, Any]:
         raise FieldError(f"unknown column(s) {', '.join(unknown)}; allowed: {', '.join(COLUMNS)}")
     obj: dict[str, Any] = {k: v for k, v in row.items() if not k.startswith("author") and v != ""}
     if row["author_id"].strip():
-        obj["author"] = {k.removeprefix("author_"): v for k, v in row.items()
-                         if k.startswith("author_") and k != "author_is_brand" and v != ""}
+        obj["author"] = {
+            k.removeprefix("author_"): v
+            for k, v in row.items()
+            if k.startswith("author_") and k != "author_is_brand" and v != ""
+        }
     # A mentions column, even an empty cell, is the list as given; without the column they come
     # from the text. (JSON tells "absent" from "[]"; CSV can only tell it by the header.)
     if "mentions" in row:

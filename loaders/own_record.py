@@ -17,8 +17,18 @@ from .mentiontext import handles_in
 
 __all__ = ["FIELDS", "mention_from_dict", "mention_to_dict"]
 
-FIELDS = ("id", "platform", "author", "text", "created_at", "lang", "in_reply_to", "brand", "mentions",
-          "author_is_brand")
+FIELDS = (
+    "id",
+    "platform",
+    "author",
+    "text",
+    "created_at",
+    "lang",
+    "in_reply_to",
+    "brand",
+    "mentions",
+    "author_is_brand",
+)
 AUTHOR_FIELDS = ("id", "handle", "name", "followers", "brand")
 
 

@@ -98,19 +98,49 @@ def _has_columns(*required: str) -> Callable[[str], bool]:
 FORMATS: dict[str, Loader] = {
     loader.name: loader
     for loader in (
-        Loader("jsonl", "graphsvc's own mentions, JSON Lines", own_jsonl.read_jsonl, own_jsonl.parse_jsonl,
-               _is_jsonl),
-        Loader("csv", "graphsvc's own mentions, CSV", own_csv.read_csv, own_csv.parse_csv,
-               _has_columns(*own_csv.REQUIRED)),
+        Loader(
+            "jsonl",
+            "graphsvc's own mentions, JSON Lines",
+            own_jsonl.read_jsonl,
+            own_jsonl.parse_jsonl,
+            _is_jsonl,
+        ),
+        Loader(
+            "csv",
+            "graphsvc's own mentions, CSV",
+            own_csv.read_csv,
+            own_csv.parse_csv,
+            _has_columns(*own_csv.REQUIRED),
+        ),
         Loader("x-v2", "X API v2 response pages", x_v2.read_x_v2, x_v2.parse_x_v2, _is_x_v2),
-        Loader("mastodon", "Mastodon REST API status lists", mastodon.read_mastodon,
-               mastodon.parse_mastodon, _is_mastodon),
-        Loader("twcs", "Customer Support on Twitter CSV", twcs.read_twcs, twcs.parse_twcs,
-               _has_columns(*twcs.COLUMNS[:5])),
-        Loader("airline", "Twitter US Airline Sentiment CSV", airline.read_airline, airline.parse_airline,
-               _has_columns(*airline.COLUMNS)),
-        Loader("follows", "follower edge lists (CSV, TSV, SNAP, JSON edges)", follows.read_follows,
-               follows.parse_follows, _is_follows),
+        Loader(
+            "mastodon",
+            "Mastodon REST API status lists",
+            mastodon.read_mastodon,
+            mastodon.parse_mastodon,
+            _is_mastodon,
+        ),
+        Loader(
+            "twcs",
+            "Customer Support on Twitter CSV",
+            twcs.read_twcs,
+            twcs.parse_twcs,
+            _has_columns(*twcs.COLUMNS[:5]),
+        ),
+        Loader(
+            "airline",
+            "Twitter US Airline Sentiment CSV",
+            airline.read_airline,
+            airline.parse_airline,
+            _has_columns(*airline.COLUMNS),
+        ),
+        Loader(
+            "follows",
+            "follower edge lists (CSV, TSV, SNAP, JSON edges)",
+            follows.read_follows,
+            follows.parse_follows,
+            _is_follows,
+        ),
     )
 }
 
@@ -141,7 +171,9 @@ def detect(path: str | Path) -> str:
     return name
 
 
-def read(path: str | Path, format: str | None = None, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
+def read(
+    path: str | Path, format: str | None = None, options: LoadOptions = DEFAULT_OPTIONS
+) -> Iterator[Record]:
     """Records from ``path``: Mentions or FollowBatches, and a RecordError for each malformed row."""
     name = format or detect(path)
     loader = FORMATS.get(name)

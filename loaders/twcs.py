@@ -23,8 +23,15 @@ from .options import DEFAULT_OPTIONS, LoadOptions, Record
 
 __all__ = ["COLUMNS", "parse_twcs", "read_twcs"]
 
-COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id",
-           "in_response_to_tweet_id")
+COLUMNS = (
+    "tweet_id",
+    "author_id",
+    "inbound",
+    "created_at",
+    "text",
+    "response_tweet_id",
+    "in_response_to_tweet_id",
+)
 _INBOUND = {"True": True, "False": False, "true": True, "false": False}
 
 

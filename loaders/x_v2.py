@@ -55,13 +55,22 @@ def _mention(tweet: object, users: dict[str, Any]) -> Mention:
     if author_id is None or author_id == "":
         raise FieldError("missing author (author_id; request tweet.fields=author_id)")
     text = unescape_twitter(required_text(tweet.get("text"), "text"))
-    parent = next((ref.get("id") for ref in tweet.get("referenced_tweets") or []
-                   if isinstance(ref, dict) and ref.get("type") == "replied_to"), None)
+    parent = next(
+        (
+            ref.get("id")
+            for ref in tweet.get("referenced_tweets") or []
+            if isinstance(ref, dict) and ref.get("type") == "replied_to"
+        ),
+        None,
+    )
     entities = tweet.get("entities") or {}
     mentioned = entities.get("mentions") if isinstance(entities, dict) else None
     if isinstance(mentioned, list):
-        handles = tuple(dict.fromkeys(m["username"] for m in mentioned
-                                      if isinstance(m, dict) and isinstance(m.get("username"), str)))
+        handles = tuple(
+            dict.fromkeys(
+                m["username"] for m in mentioned if isinstance(m, dict) and isinstance(m.get("username"), str)
+            )
+        )
     else:
         handles = handles_in(text)
     lang = tweet.get("lang")
@@ -78,7 +87,9 @@ def _mention(tweet: object, users: dict[str, Any]) -> Mention:
 
 def _page(page: object, line: int, file: str) -> Iterator[Record]:
     if not isinstance(page, dict):
-        yield RecordError(f"an X API page must be a JSON object, got {type(page).__name__}", file=file, line=line)
+        yield RecordError(
+            f"an X API page must be a JSON object, got {type(page).__name__}", file=file, line=line
+        )
         return
     includes = page.get("includes") or {}
     users = {str(u.get("id")): u for u in includes.get("users") or [] if isinstance(u, dict)}

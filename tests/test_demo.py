@@ -43,7 +43,8 @@ def test_prepare_demo_loads_classifies_and_analyses(tmp_path: Path) -> None:
     store = open_store(url)
     try:
         top = store.list_customers(
-            CustomerFilter(brand="novatelecom", state=CustomerType.ADVOCATE, order=CustomerOrder.REACH2), first=5
+            CustomerFilter(brand="novatelecom", state=CustomerType.ADVOCATE, order=CustomerOrder.REACH2),
+            first=5,
         )
         assert len(top.items) == 5
         reach = store.get_metrics([c.id for c in top.items])

@@ -115,7 +115,11 @@ def test_loaders_formats_twcs_maps_brands_replies_and_quirks() -> None:
 
 def test_loaders_formats_airline_names_brand_and_author_scheme() -> None:
     mention = _mentions(FIXTURES / "airline_bad.csv")["airline:569000000000000002"]
-    assert (mention.brand, mention.author.id, mention.author.handle) == ("southwestair", "airline:@patk", "PatK")
+    assert (mention.brand, mention.author.id, mention.author.handle) == (
+        "southwestair",
+        "airline:@patk",
+        "PatK",
+    )
     assert mention.created_at == datetime(2015, 2, 20, 17, tzinfo=UTC)
 
 
@@ -133,8 +137,9 @@ def test_loaders_formats_x_v2_page_and_jsonl_pages_agree() -> None:
 def test_loaders_formats_mastodon_html_ids_and_mentions() -> None:
     mentions = _mentions(FIXTURES / "mastodon_statuses.json")
     first = mentions["mastodon:mastodon.social/111"]
-    assert first.text == ("Hey @acmeair any chance of a night train partnership?\n\n"
-                          "Would book it & tell friends.")
+    assert first.text == (
+        "Hey @acmeair any chance of a night train partnership?\n\nWould book it & tell friends."
+    )
     assert first.mentions == ("acmeair@acme.example",)
     assert first.author.id == "mastodon:@lena@mastodon.social"
     remote = mentions["mastodon:mastodon.social/112"]

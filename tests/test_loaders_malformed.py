@@ -72,7 +72,10 @@ CASES: dict[str, tuple[str, list[tuple[int, str]], list[str]]] = {
             (2, "invalid JSON"),
             (3, "data[0]: missing author (author_id"),
             (3, "data[1]: created_at '3 May' is not an ISO 8601 timestamp"),
-            (3, "data[2]: includes.users entry for author 2004: public_metrics.followers_count must be an integer"),
+            (
+                3,
+                "data[2]: includes.users entry for author 2004: public_metrics.followers_count must be an integer",
+            ),
         ],
         ["x:1790000000000001001", "x:1790000000000001002", "x:1790000000000001006"],
     ),
@@ -134,10 +137,25 @@ def test_loaders_malformed_rows_are_reported_and_good_rows_kept(name: str) -> No
 
 def test_loaders_malformed_fixtures_cover_at_least_twelve_kinds() -> None:
     kinds = {
-        "invalid JSON", "missing id", "missing created_at", "is not an ISO 8601 timestamp", "missing author",
-        "must be an integer", "empty text", "has no UTC offset", "unknown field", "not valid UTF-8",
-        "not platform-qualified", "columns, found", "header repeated mid-file", "self-follow", "blank follower",
-        "blank followee", "must be True or False", "unknown airline", "is not a tweet id",
+        "invalid JSON",
+        "missing id",
+        "missing created_at",
+        "is not an ISO 8601 timestamp",
+        "missing author",
+        "must be an integer",
+        "empty text",
+        "has no UTC offset",
+        "unknown field",
+        "not valid UTF-8",
+        "not platform-qualified",
+        "columns, found",
+        "header repeated mid-file",
+        "self-follow",
+        "blank follower",
+        "blank followee",
+        "must be True or False",
+        "unknown airline",
+        "is not a tweet id",
     }
     reasons = [fragment for _, errors, _ in CASES.values() for _, fragment in errors]
     covered = {kind for kind in kinds if any(kind in reason for reason in reasons)}

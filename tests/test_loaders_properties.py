@@ -19,7 +19,15 @@ _SAMPLES = [
     "0,1,acme,False,Tue Oct 31 22:10:47 +0000 2017,@1 hi,,2.0",
     '{"data": [{"id": "1", "text": "x", "author_id": "2", "created_at": "2024-01-01T00:00:00Z"}]}',
     '[{"id": "1", "url": "https://m.example/@a/1", "content": "<p>x</p>", "account": {"acct": "a"}}]',
-    "follower,followee", "1,2", "3 4", '{"edges": [[1, 2]]}', "", "#", '"', "\r", "\x00",
+    "follower,followee",
+    "1,2",
+    "3 4",
+    '{"edges": [[1, 2]]}',
+    "",
+    "#",
+    '"',
+    "\r",
+    "\x00",
 ]
 _lines = st.lists(st.one_of(st.sampled_from(_SAMPLES), st.text(max_size=40)), max_size=12)
 

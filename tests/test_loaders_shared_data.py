@@ -26,7 +26,10 @@ pytestmark = [
 
 
 def _split(records: list[Mention | FollowBatch | RecordError]) -> tuple[list[Mention], list[RecordError]]:
-    return ([r for r in records if isinstance(r, Mention)], [r for r in records if isinstance(r, RecordError)])
+    return (
+        [r for r in records if isinstance(r, Mention)],
+        [r for r in records if isinstance(r, RecordError)],
+    )
 
 
 def test_loaders_shared_data_twcs_loads_every_row() -> None:
@@ -42,8 +45,11 @@ def test_loaders_shared_data_twcs_loads_every_row() -> None:
     brands = {r["author_id"] for r in rows if r["inbound"] == "False"}
     customers = {r["author_id"] for r in rows if r["inbound"] == "True"}
     ids = {r["tweet_id"] for r in rows}
-    in_file = sum(1 for r in rows if r["in_response_to_tweet_id"] and
-                  r["in_response_to_tweet_id"].removesuffix(".0") in ids)
+    in_file = sum(
+        1
+        for r in rows
+        if r["in_response_to_tweet_id"] and r["in_response_to_tweet_id"].removesuffix(".0") in ids
+    )
     assert (len(brands), len(customers), in_file) == (76, 1443, 3688)
     assert {m.author.id for m in mentions if m.author_is_brand} == {f"twcs:{b}" for b in brands}
     assert len({m.author.id for m in mentions if not m.author_is_brand}) == 1443
@@ -61,14 +67,21 @@ def test_loaders_shared_data_airline_matches_csv() -> None:
         rows = list(csv.DictReader(f))
     assert len(mentions) == len(rows) == 14349
     assert len({m.id for m in mentions}) == len({r["tweet_id"] for r in rows}) == 14198
-    handles = {"Virgin America": "virginamerica", "United": "united", "Southwest": "southwestair",
-               "Delta": "delta", "US Airways": "usairways", "American": "americanair"}
+    handles = {
+        "Virgin America": "virginamerica",
+        "United": "united",
+        "Southwest": "southwestair",
+        "Delta": "delta",
+        "US Airways": "usairways",
+        "American": "americanair",
+    }
     assert Counter(m.brand for m in mentions) == Counter(handles[r["airline"]] for r in rows)
     assert [m.author.handle for m in mentions] == [r["name"] for r in rows]
 
 
-@pytest.mark.parametrize(("name", "edges"), [("bofa_careers", 68328), ("hersheycareers", 23939),
-                                             ("verizoncareers", 59576)])
+@pytest.mark.parametrize(
+    ("name", "edges"), [("bofa_careers", 68328), ("hersheycareers", 23939), ("verizoncareers", 59576)]
+)
 def test_loaders_shared_data_brand_follower_graphs(name: str, edges: int) -> None:
     path = DATA / "graphs" / "brand_follower_graphs" / f"{name}.json"
     assert detect(path) == "follows"
@@ -95,5 +108,6 @@ def test_loaders_shared_data_snap_graphs(name: str, edges: int) -> None:
     loaded = [e for r in records if isinstance(r, FollowBatch) for e in r.edges]
     assert loaded == [(f"x:{a}", f"x:{b}") for a, b in pairs if a != b]
     assert [r.reason for r in records if isinstance(r, RecordError)] == [
-        f"self-follow: {a} follows itself" for a, b in pairs if a == b]
+        f"self-follow: {a} follows itself" for a, b in pairs if a == b
+    ]
     assert len(loaded) == edges - self_loops

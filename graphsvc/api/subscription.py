@@ -27,7 +27,10 @@ class Subscription:
         self,
         info: Info,
         brand: Annotated[
-            str | None, strawberry.argument(description="Only changes toward this brand (key, handle or alias; it may be new).")
+            str | None,
+            strawberry.argument(
+                description="Only changes toward this brand (key, handle or alias; it may be new)."
+            ),
         ] = None,
         to: Annotated[
             CustomerType | None, strawberry.argument(description="Only changes to this state.")
