@@ -7,15 +7,16 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from graphsvc.classify.context import Context
-from graphsvc.classify.features import Analysis, analyse
+from graphsvc.classify.cues import Cue
+from graphsvc.classify.fastpath import ColumnFeatures
+from graphsvc.classify.features import Reading, named_features, read
 from graphsvc.classify.lexicon import Lexicon
-from graphsvc.classify.linear import CLASSES, FloatArray, LinearModel
+from graphsvc.classify.linear import CLASSES, LinearModel
 from graphsvc.classify.playbook import Playbook
 from graphsvc.errors import ClassifierError
 from graphsvc.model import Classification, CustomerType
@@ -28,27 +29,31 @@ _P, _U, _V = CLASSES.index(_T.PASSIVE), CLASSES.index(_T.USED_TO_BE), CLASSES.in
 _MAX_CUES = 6
 
 
-def _explain(model: LinearModel, a: Analysis, cols: list[int], cls: int) -> list[str]:
+def _cue_label(name: str) -> str | None:
+    """How a feature reads as a cue, or None for features that explain nothing to a person."""
+    kind, _, value = name.partition(":")
+    if kind == "w" and len(value) == 1 and not value.isalnum():
+        return f'emoji:"{value}"' if value not in "!?" else f'punctuation:"{value}"'
+    if kind == "w" and value not in ("<at>", "<url>", "<num>"):
+        return f'word:"{value}"'
+    if kind == "b" and "<" not in value:
+        return f'phrase:"{value}"'
+    if kind == "s":
+        return f"signal:{value}"
+    if kind == "pol":
+        return f"sentiment:{value}"
+    return None
+
+
+def _explain(column: list[float], labels: list[str | None], cues: list[Cue], cols: list[int]) -> list[str]:
     """Rule cues first, then the surface words and signals that pushed hardest toward the answer."""
-    out = [c.label for c in a.cues]
-    column = model.class_weights[cls]
-    top = heapq.nlargest(4, ((column[i], i) for i in cols))
-    if top:
-        for weight, col in top:
-            if weight <= 0.3:
-                break
-            name = model.vocabulary[col]
-            kind, _, value = name.partition(":")
-            if kind == "w" and len(value) == 1 and not value.isalnum():
-                out.append(f'emoji:"{value}"' if value not in "!?" else f'punctuation:"{value}"')
-            elif kind == "w" and value not in ("<at>", "<url>", "<num>"):
-                out.append(f'word:"{value}"')
-            elif kind == "b" and "<" not in value:
-                out.append(f'phrase:"{value}"')
-            elif kind == "s":
-                out.append(f"signal:{value}")
-            elif kind == "pol":
-                out.append(f"sentiment:{value}")
+    out = [c.label for c in cues]
+    # The four heaviest columns above 0.3, heaviest first; ties go to the higher column.
+    top = sorted([(column[i], i) for i in cols if column[i] > 0.3], reverse=True)[:4]
+    for _, col in top:
+        label = labels[col]
+        if label is not None:
+            out.append(label)
     seen: dict[str, None] = dict.fromkeys(out)
     return list(seen)[:_MAX_CUES]
 
@@ -66,30 +71,54 @@ class Classifier:
     def version(self) -> str:
         return f"clf-{self.model.version}-{RULES_VERSION}"
 
+    @cached_property
+    def _columns(self) -> ColumnFeatures:
+        return ColumnFeatures(self.model)
+
+    @cached_property
+    def _labels(self) -> list[str | None]:
+        return [_cue_label(name) for name in self.model.vocabulary]
+
     def classify(self, text: str, context: Context | None = None, lang: str | None = None) -> Classification:
         return self.classify_batch([(text, context, lang)])[0]
 
     def classify_batch(self, items: Sequence[Item]) -> list[Classification]:
         """One result per ``(text, context, lang)``, in order; much faster per item than ``classify``."""
-        analyses: list[Analysis] = []
+        readings = self._read(items)
+        columns = self._columns.columns
+        return self._decide_all(readings, [columns(r) for r in readings if r.tokens])
+
+    def classify_batch_reference(self, items: Sequence[Item]) -> list[Classification]:
+        """Like :meth:`classify_batch` through named feature strings, as in training; slower, same answers."""
+        readings = self._read(items)
+        named = self.model.columns
+        rows = [named(named_features(r)) for r in readings if r.tokens]
+        return self._decide_all(readings, rows)
+
+    def _read(self, items: Sequence[Item]) -> list[Reading]:
+        out: list[Reading] = []
         for text, context, lang in items:
             if not isinstance(text, str):
                 raise ClassifierError(f"text must be a string, got {type(text).__name__}")
-            analyses.append(analyse(text, context, lang, self.lexicon))
-        live = [a for a in analyses if a.tokens]
-        cols = [self.model.columns(a.features) for a in live]
-        probs = self.model.proba(self.model.logits_of_columns(cols)) if live else None
+            out.append(read(text, context, lang, self.lexicon))
+        return out
+
+    def _decide_all(self, readings: list[Reading], cols: list[list[int]]) -> list[Classification]:
+        """Scores the readings with tokens (``cols`` holds their columns, in order) and decides each."""
+        probs: list[list[float]] = (
+            self.model.proba(self.model.logits_of_columns(cols)).tolist() if cols else []
+        )
         out: list[Classification] = []
         row = 0
-        for (_, context, _), a in zip(items, analyses, strict=True):
-            if not a.tokens or probs is None:
-                out.append(self._nothing_to_read(a))
+        for r in readings:
+            if not r.tokens:
+                out.append(self._nothing_to_read(r))
                 continue
-            out.append(self._decide(a, cols[row], context, probs[row]))
+            out.append(self._decide(r, cols[row], probs[row]))
             row += 1
         return out
 
-    def _nothing_to_read(self, a: Analysis) -> Classification:
+    def _nothing_to_read(self, a: Reading) -> Classification:
         return Classification(
             type=_T.OTHER,
             confidence=1.0,
@@ -100,14 +129,14 @@ class Classifier:
             version=self.version,
         )
 
-    def _decide(self, a: Analysis, cols: list[int], context: Context | None, p: FloatArray) -> Classification:
-        cls = int(p.argmax())
-        confidence = float(p[cls])
+    def _decide(self, a: Reading, cols: list[int], p: list[float]) -> Classification:
+        cls = p.index(max(p))  # the first of equal maxima, as numpy's argmax
+        confidence = p[cls]
         rule_cues: list[str] = []
-        ctx = context or Context()
+        ctx = a.context
         if cls == _P and ctx.recent_unanswered_complaints >= 1:
             # A second unanswered complaint within 24 h: the patient customer is turning.
-            cls, confidence = _U, float(p[_P] + p[_U])
+            cls, confidence = _U, p[_P] + p[_U]
             rule_cues.append(f"context:{ctx.recent_unanswered_complaints} unanswered complaint(s) in 24h")
         elif (
             cls == _P
@@ -115,12 +144,12 @@ class Classifier:
             and not ctx.reply_to_brand
             and not any(c.kind == "help" for c in a.cues)
         ):
-            cls, confidence = _V, float(p[_P] + p[_V])
+            cls, confidence = _V, p[_P] + p[_V]
             rule_cues.append("context:not addressed to the brand")
         if a.competitor:
             rule_cues.append(f'competitor:"{a.competitor}"')
             if cls in (_P, _V) and any(c.kind == "leave" and not c.negated for c in a.cues):
-                cls, confidence = _U, float(p[cls] + p[_U])
+                cls, confidence = _U, p[cls] + p[_U]
         type_ = CLASSES[cls]
         playbook = self.brand_playbooks.get(ctx.brand, self.playbook) if ctx.brand else self.playbook
         entry = playbook.entry(type_)
@@ -132,7 +161,7 @@ class Classifier:
             type=type_,
             confidence=round(min(1.0, max(0.0, confidence)), 4),
             lang=a.lang,
-            cues=tuple(rule_cues + _explain(self.model, a, cols, cls)),
+            cues=tuple(rule_cues + _explain(self.model.class_weights[cls], self._labels, a.cues, cols)),
             needs_response=needs,
             sla=entry.sla if needs else None,
             version=self.version,

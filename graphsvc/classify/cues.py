@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graphsvc.classify.dispatch import dispatch_pattern
 from graphsvc.classify.lexicon import NEGATIONS
 from graphsvc.classify.text import fold
 
@@ -90,9 +91,14 @@ _KINDS: dict[str, tuple[str, ...]] = {
 }
 _NAMES = tuple(_KINDS)
 # Matching only where a word starts is ~6x faster than trying every alternative at every character.
-_PATTERN = re.compile(
-    r"(?<![\w@])(?:" + "|".join(f"(?P<{kind}>{'|'.join(alts)})" for kind, alts in _KINDS.items()) + ")"
+_WORD_START = r"(?<![\w@])"
+# The rules as written: the reference the dispatched pattern below must agree with, match for match.
+PLAIN = re.compile(
+    _WORD_START + "(?:" + "|".join(f"(?P<{kind}>{'|'.join(alts)})" for kind, alts in _KINDS.items()) + ")"
 )
+# The same alternatives tried only where their first character is: about 2x faster (see dispatch.py).
+_DISPATCHED_TEXT, GROUP_KIND = dispatch_pattern(list(_KINDS.items()), _WORD_START)
+DISPATCHED = re.compile(_DISPATCHED_TEXT)
 _WORD = re.compile(r"[\w']+")
 _CLAUSE_END = re.compile(r"[,.;:!?]")
 # "never again", "nunca más", "nggak lagi" are leaving cues themselves: only look *before* a match.
@@ -120,15 +126,15 @@ def _negated(folded: str, start: int) -> bool:
     # A negation reaches no further back than the clause: "belum sampai, mohon bantuan" is not negated.
     clause = _CLAUSE_END.split(folded[max(0, start - 40) : start])[-1]
     before = _WORD.findall(clause)[-_NEGATION_WINDOW:]
-    return any(w in NEGATIONS for w in before)
+    return not NEGATIONS.isdisjoint(before)
 
 
 def find_cues(text: str, folded: str | None = None) -> list[Cue]:
     """Cues in reading order; pass ``folded`` (see :func:`graphsvc.classify.text.fold`) if you have it."""
     f = fold(text) if folded is None else folded
     out: list[Cue] = []
-    for m in _PATTERN.finditer(f):
-        kind = m.lastgroup or ""
+    for m in DISPATCHED.finditer(f):
+        kind = GROUP_KIND[m.lastgroup or ""]
         out.append(Cue(kind, m.group().strip(), _negated(f, m.start())))
     return out
 

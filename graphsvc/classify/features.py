@@ -18,8 +18,8 @@ EMPTY_CONTEXT = Context()
 
 
 @dataclass(frozen=True, slots=True)
-class Analysis:
-    """Everything read off one interaction before the model scores it."""
+class Reading:
+    """Everything read off one interaction before its features are named."""
 
     text: str
     lang: str
@@ -29,6 +29,14 @@ class Analysis:
     polarity: float
     addresses_brand: bool
     competitor: str | None
+    context: Context
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A reading and its named features, as training sees them."""
+
+    reading: Reading
     features: list[str]
 
 
@@ -42,7 +50,8 @@ def _polarity_bin(score: float) -> str:
     return "pol:+" if score > 0 else "pol:0"
 
 
-def _token_features(toks: list[str], out: list[str]) -> None:
+def token_features(toks: list[str], out: list[str]) -> None:
+    """Appends the word, stem and bigram features of ``toks`` to ``out``, in reading order."""
     prev = "<s>"
     for t in toks:
         c = t[0]
@@ -64,9 +73,9 @@ def _token_features(toks: list[str], out: list[str]) -> None:
         prev = norm
 
 
-def analyse(
+def read(
     raw: str, context: Context | None = None, lang: str | None = None, lexicon: Lexicon | None = None
-) -> Analysis:
+) -> Reading:
     ctx = context or EMPTY_CONTEXT
     text = clean(raw)
     folded = fold(text)
@@ -82,13 +91,22 @@ def analyse(
         addresses = ctx.reply_to_brand or toks[0][1:] in ctx.brand_handles
     else:
         addresses = ctx.reply_to_brand or surf.starts_with_handle
-    competitor = next((t for t in toks if t[0] == "@" and t[1:] in ctx.competitor_handles), None)
+    competitor = (
+        next((t for t in toks if t[0] == "@" and t[1:] in ctx.competitor_handles), None)
+        if ctx.competitor_handles
+        else None
+    )
+    return Reading(text, language, toks, cues, surf, polarity, addresses, competitor, ctx)
 
+
+def other_features(r: Reading) -> list[str]:
+    """The features that are not words: polarity, surface signals, cues, addressing and context."""
     feats: list[str] = []
-    _token_features(toks, feats)
-    pol = _polarity_bin(polarity)
+    surf = r.surface
+    ctx = r.context
+    pol = _polarity_bin(r.polarity)
     feats.append(pol)
-    addr = "addr" if addresses else "noaddr"
+    addr = "addr" if r.addresses_brand else "noaddr"
     feats.append("s:" + addr)
     feats.append(f"x:{addr}|{pol}")
     if surf.handles > (1 if surf.starts_with_handle else 0):
@@ -103,7 +121,7 @@ def analyse(
         feats.append("s:exclaims")
     if surf.questions:
         feats.append("s:question")
-    for cue in cues:
+    for cue in r.cues:
         feats.append(cue.feature)
         feats.append(f"x:{addr}|{cue.feature}")
     if ctx.reply_to_brand:
@@ -112,6 +130,21 @@ def analyse(
         feats.append("ctx:answered")
     if ctx.addresses_brand is False:
         feats.append("ctx:noaddr")
-    if competitor:
+    if r.competitor:
         feats.append("ctx:competitor")
-    return Analysis(text, language, toks, cues, surf, polarity, addresses, competitor, feats)
+    return feats
+
+
+def named_features(r: Reading) -> list[str]:
+    """All features of a reading, words first: what training sees and the fast path must match."""
+    feats: list[str] = []
+    token_features(r.tokens, feats)
+    feats.extend(other_features(r))
+    return feats
+
+
+def analyse(
+    raw: str, context: Context | None = None, lang: str | None = None, lexicon: Lexicon | None = None
+) -> Analysis:
+    r = read(raw, context, lang, lexicon)
+    return Analysis(r, named_features(r))

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from graphsvc.classify.classifier import Classifier, Item, default_classifier
+from graphsvc.classify.classifier import Item, default_classifier
 from graphsvc.classify.context import Context
 from graphsvc.classify.corpus import DATA_DIR, load
 from graphsvc.classify.linear import WEIGHTS
@@ -75,10 +75,6 @@ def rows(batch: Callable[[Sequence[Item]], list[Classification]]) -> list[dict[s
     return [row(key, r) for (key, _), r in zip(keyed, results, strict=True)]
 
 
-def reference_batch(classifier: Classifier) -> Callable[[Sequence[Item]], list[Classification]]:
-    return classifier.classify_batch
-
-
 def read(path: Path = PATH) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The header and the rows of a golden file."""
     header, *body = gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
@@ -90,7 +86,7 @@ def main(argv: Sequence[str]) -> int:
     classifier = default_classifier()
     header = {"weights_sha256": weights_sha256(), "version": classifier.version}
     lines = [json.dumps(header)]
-    lines += [json.dumps(r, ensure_ascii=False) for r in rows(reference_batch(classifier))]
+    lines += [json.dumps(r, ensure_ascii=False) for r in rows(classifier.classify_batch_reference)]
     path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
     print(f"wrote {len(lines) - 1} outputs to {path}")
     return 0

@@ -104,6 +104,27 @@ def _script(text: str) -> str | None:
     return None
 
 
+_Votes = tuple[tuple[str, float], ...]
+_MEMO: dict[str, _Votes] = {}
+_MEMO_MAX = 100_000  # bounded: adversarial input must not grow memory without end
+
+
+def _votes(token: str) -> _Votes:
+    """What one token says about the language: a function word, else a telling suffix, else nothing."""
+    langs = _WORD_LANGS.get(token)
+    if langs:
+        share = 1.0 / len(langs)
+        votes: _Votes = tuple((lang, share) for lang in langs)
+    elif len(token) > 4:
+        lang_ = _SUFFIX_LANG.get(token[-3:]) or _SUFFIX_LANG.get(token[-4:]) or _SUFFIX_LANG.get(token[-6:])
+        votes = ((lang_, 0.4),) if lang_ else ()
+    else:
+        votes = ()
+    if len(_MEMO) < _MEMO_MAX:
+        _MEMO[token] = votes
+    return votes
+
+
 def detect(text: str, toks: Sequence[str] | None = None) -> str:
     """The language of ``text``; pass ``toks`` when already tokenized to save the work."""
     if not text.isascii():
@@ -111,16 +132,11 @@ def detect(text: str, toks: Sequence[str] | None = None) -> str:
         if script:
             return script
     scores: dict[str, float] = {}
+    memo = _MEMO
     for t in toks if toks is not None else tokens(text):
-        langs = _WORD_LANGS.get(t)
-        if langs:
-            share = 1.0 / len(langs)
-            for lang in langs:
-                scores[lang] = scores.get(lang, 0.0) + share
-        elif len(t) > 4:
-            lang_ = _SUFFIX_LANG.get(t[-3:]) or _SUFFIX_LANG.get(t[-4:]) or _SUFFIX_LANG.get(t[-6:])
-            if lang_:
-                scores[lang_] = scores.get(lang_, 0.0) + 0.4
+        votes = memo.get(t)
+        for lang, weight in _votes(t) if votes is None else votes:
+            scores[lang] = scores.get(lang, 0.0) + weight
     if not text.isascii():
         lowered = text.lower()
         for ch, lang in _LETTER_HINTS.items():

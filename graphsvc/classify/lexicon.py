@@ -92,8 +92,11 @@ class Lexicon:
         """Sum of valences; a negation word flips the next two tokens."""
         total = 0.0
         flip = 0
+        memo = self._memo
         for t in toks:
-            v = self.valence(t)
+            v = memo.get(t)
+            if v is None:
+                v = self.valence(t)
             if t in NEGATIONS:
                 flip = 2
                 continue

@@ -26,6 +26,7 @@ _FOLD = str.maketrans(
     "áàâãäåçéèêëíìîïñóòôõöúùûüýÿ\u2019",
     "aaaaaaceeeeiiiinooooouuuuyy'",
 )
+_FOLDABLE = re.compile("[" + "".join(chr(k) for k in _FOLD) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,11 @@ def clean(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without the accents people often omit: ``fold("Não") == "nao"``."""
-    return text.lower().translate(_FOLD)
+    lowered = text.lower()
+    # translate is slow and most texts (ASCII, or ASCII and emoji) have nothing for it to change.
+    if lowered.isascii() or not _FOLDABLE.search(lowered):
+        return lowered
+    return lowered.translate(_FOLD)
 
 
 def tokens(text: str, folded: str | None = None) -> list[str]:
@@ -68,10 +73,19 @@ def tokens(text: str, folded: str | None = None) -> list[str]:
 
 _UPPER = re.compile(r"[^\W\d_a-zß-ÿ]")  # letters that are not lower case (approximately: upper)
 _LETTER = re.compile(r"[^\W\d_]")
+# On ASCII text the two classes above are exactly A-Z and a-zA-Z; bytes.translate counts them in C.
+_NOT_ASCII_UPPER = bytes(b for b in range(128) if not 65 <= b <= 90)
+_NOT_ASCII_LETTER = bytes(b for b in range(128) if not (65 <= b <= 90 or 97 <= b <= 122))
 
 
 def shouting(text: str) -> bool:
     """Mostly capitals over at least 8 letters; cheap when there are few capitals (the usual case)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        upper = len(raw.translate(None, _NOT_ASCII_UPPER))
+        if upper < 6:
+            return False
+        return upper / len(raw.translate(None, _NOT_ASCII_LETTER)) > 0.6
     upper = len(_UPPER.findall(text))
     if upper < 6:
         return False
