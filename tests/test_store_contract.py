@@ -319,3 +319,25 @@ def test_store_migrate_is_idempotent(store: Store) -> None:
     current = store.migrate()
     assert store.migrate() == current
     assert store.stats() == before
+
+
+def test_store_many_pages_equal_single_pages(store: Store) -> None:
+    seeded(store)
+    store.upsert_follows(
+        [Follow(f"x:f{i}", "x:1") for i in range(4)] + [Follow("x:f0", "x:2"), Follow("x:1", "x:2")]
+    )
+    store.upsert_posts([post(f"x:q{i}", "x:2", 300 + i, brands=("acme",)) for i in range(3)])
+    ids = ["x:1", "x:2", "x:f0", "x:nobody"]
+    for first in (0, 1, 3, 10):
+        followers = store.list_followers_many(ids, first)
+        following = store.list_following_many(ids, first)
+        assert followers == {i: store.list_followers(i, first) for i in ids}
+        assert following == {i: store.list_following(i, first) for i in ids}
+        flt = InteractionFilter(brand="acme")
+        many = store.list_interactions_many(ids, flt, first)
+        assert many == {
+            i: store.list_interactions(InteractionFilter(brand="acme", customer_id=i), first) for i in ids
+        }
+    after = store.list_followers("x:1", 2).end_cursor
+    assert store.list_followers_many(["x:1", "x:2"], 2, after)["x:1"] == store.list_followers("x:1", 2, after)
+    assert [a.id for a in store.list_followers_many(["x:1", "x:2"], 5)["x:2"].items] == ["x:1", "x:f0"]

@@ -159,7 +159,21 @@ class Store(Protocol):
         self, flt: InteractionFilter, first: int, after: str | None = None
     ) -> Page[Post]: ...
 
+    def list_interactions_many(
+        self, customer_ids: Sequence[str], flt: InteractionFilter, first: int, after: str | None = None
+    ) -> dict[str, Page[Post]]:
+        """One page of interactions per customer, in one call (``flt.customer_id`` is ignored)."""
+
     def list_followers(self, account_id: str, first: int, after: str | None = None) -> Page[Account]: ...
+
+    def list_followers_many(
+        self, account_ids: Sequence[str], first: int, after: str | None = None
+    ) -> dict[str, Page[Account]]:
+        """The first page of followers of each account, in one call (for DataLoaders)."""
+
+    def list_following_many(
+        self, account_ids: Sequence[str], first: int, after: str | None = None
+    ) -> dict[str, Page[Account]]: ...
 
     def list_following(self, account_id: str, first: int, after: str | None = None) -> Page[Account]: ...
 

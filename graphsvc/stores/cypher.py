@@ -322,21 +322,37 @@ LIST_BRAND_INTERACTIONS_DUE = _INTERACTIONS_OF_BRAND + _INTERACTIONS_WHERE + _IN
 LIST_CUSTOMER_INTERACTIONS_NEWEST = _INTERACTIONS_OF_CUSTOMER + _INTERACTIONS_WHERE + _INTERACTIONS_NEWEST
 LIST_CUSTOMER_INTERACTIONS_DUE = _INTERACTIONS_OF_CUSTOMER + _INTERACTIONS_WHERE + _INTERACTIONS_DUE
 
-LIST_FOLLOWERS = f"""
-MATCH (:Account {{id: $id}})<-[:FOLLOWS]-(a:Account)
-WHERE $after_id IS NULL OR a.id > $after_id
-RETURN {_ACCOUNT}
-ORDER BY a.id
-LIMIT $limit
+# One page of neighbours per account in $ids: a subquery per account keeps each page's LIMIT.
+_NEIGHBOURS = """
+UNWIND $ids AS owner
+CALL (owner) {{
+  MATCH (:Account {{id: owner}}){edge}(a:Account)
+  WHERE $after_id IS NULL OR a.id > $after_id
+  RETURN {account}
+  ORDER BY a.id
+  LIMIT $limit
+}}
+RETURN owner, account
 """
+LIST_FOLLOWERS = _NEIGHBOURS.format(edge="<-[:FOLLOWS]-", account=_ACCOUNT)
+LIST_FOLLOWING = _NEIGHBOURS.format(edge="-[:FOLLOWS]->", account=_ACCOUNT)
 
-LIST_FOLLOWING = f"""
-MATCH (:Account {{id: $id}})-[:FOLLOWS]->(a:Account)
-WHERE $after_id IS NULL OR a.id > $after_id
-RETURN {_ACCOUNT}
-ORDER BY a.id
-LIMIT $limit
-"""
+# One page of interactions per customer in $customers (optionally about one $brand).
+_CUSTOMERS_INTERACTIONS = (
+    """
+UNWIND $customers AS owner
+CALL (owner) {
+  MATCH (p:Post {author: owner})"""
+    + _INTERACTIONS_WHERE
+    + """
+  AND ($brand IS NULL OR EXISTS { MATCH (p)-[:CONCERNS]->(:Brand {key: $brand}) })"""
+)
+LIST_CUSTOMERS_INTERACTIONS_NEWEST = (
+    _CUSTOMERS_INTERACTIONS + _INTERACTIONS_NEWEST + "}\nRETURN owner, post, sort_key\n"
+)
+LIST_CUSTOMERS_INTERACTIONS_DUE = (
+    _CUSTOMERS_INTERACTIONS + _INTERACTIONS_DUE + "}\nRETURN owner, post, sort_key\n"
+)
 
 # Newest first by (at, customer, brand, post); the cursor is that tuple of the last row.
 LIST_STATE_CHANGES = """

@@ -85,7 +85,7 @@ from graphsvc.stores.neo4j_rows import (
     thread_links,
 )
 from graphsvc.stores.neo4j_url import Neo4jSettings, parse_url
-from graphsvc.stores.paging import check_first, decode_cursor, make_page
+from graphsvc.stores.paging import check_first, decode_cursor, make_page, pages_by_owner
 from graphsvc.stores.times import ts
 
 R = TypeVar("R")
@@ -392,23 +392,69 @@ class Neo4jStore:
             has_next=page.has_next,
         )
 
+    def list_interactions_many(
+        self, customer_ids: Sequence[str], flt: InteractionFilter, first: int, after: str | None = None
+    ) -> dict[str, Page[Post]]:
+        check_first(first)
+        owners = list(dict.fromkeys(customer_ids))
+        order = "DUE" if flt.order is InteractionOrder.DUE else "NEWEST"
+        after_key, after_id = decode_cursor(after) if after is not None else (None, None)
+        rows = self._read(
+            _fetch(
+                getattr(cypher, f"LIST_CUSTOMERS_INTERACTIONS_{order}"),
+                customers=owners,
+                brand=flt.brand,
+                customer=None,
+                type=flt.type.value if flt.type else None,
+                since=ts(flt.since) if flt.since else None,
+                until=ts(flt.until) if flt.until else None,
+                answered=flt.answered,
+                needs_response=flt.needs_response,
+                after_key=after_key,
+                after_id=after_id,
+                limit=first + 1,
+            ),
+            "list interactions",
+        )
+        return pages_by_owner(
+            rows,
+            owners,
+            first,
+            owner_of=lambda r: r["owner"],
+            key_of=lambda r: [r["sort_key"], r["post"]["id"]],
+            convert=lambda r: post_from(r["post"]),
+        )
+
     def list_followers(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
-        return self._neighbours(cypher.LIST_FOLLOWERS, account_id, first, after)
+        return self.list_followers_many([account_id], first, after)[account_id]
 
     def list_following(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
-        return self._neighbours(cypher.LIST_FOLLOWING, account_id, first, after)
+        return self.list_following_many([account_id], first, after)[account_id]
 
-    def _neighbours(self, query: str, account_id: str, first: int, after: str | None) -> Page[Account]:
+    def list_followers_many(
+        self, account_ids: Sequence[str], first: int, after: str | None = None
+    ) -> dict[str, Page[Account]]:
+        return self._neighbours(cypher.LIST_FOLLOWERS, account_ids, first, after)
+
+    def list_following_many(
+        self, account_ids: Sequence[str], first: int, after: str | None = None
+    ) -> dict[str, Page[Account]]:
+        return self._neighbours(cypher.LIST_FOLLOWING, account_ids, first, after)
+
+    def _neighbours(
+        self, query: str, account_ids: Sequence[str], first: int, after: str | None
+    ) -> dict[str, Page[Account]]:
         check_first(first)
+        owners = list(dict.fromkeys(account_ids))
         after_id = decode_cursor(after)[0] if after is not None else None
-        rows = self._read(
-            _fetch(query, id=account_id, after_id=after_id, limit=first + 1), "list follow edges"
-        )
-        page = make_page(rows, first, lambda r: [r["account"]["id"]])
-        return Page(
-            items=tuple(account_from(r["account"]) for r in page.items),
-            end_cursor=page.end_cursor,
-            has_next=page.has_next,
+        rows = self._read(_fetch(query, ids=owners, after_id=after_id, limit=first + 1), "list follow edges")
+        return pages_by_owner(
+            rows,
+            owners,
+            first,
+            owner_of=lambda r: r["owner"],
+            key_of=lambda r: [r["account"]["id"]],
+            convert=lambda r: account_from(r["account"]),
         )
 
     def list_state_changes(

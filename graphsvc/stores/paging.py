@@ -19,6 +19,7 @@ from graphsvc.errors import BadUserInput
 from graphsvc.stores.base import Page
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def encode_cursor(key: Sequence[Any]) -> str:
@@ -49,3 +50,24 @@ def make_page(rows: Sequence[T], first: int, key_of: Callable[[T], Sequence[Any]
 def check_first(first: int) -> None:
     if first < 0:
         raise BadUserInput(f"first must be 0 or more, got {first}")
+
+
+def pages_by_owner(
+    rows: Sequence[R],
+    owners: Sequence[str],
+    first: int,
+    *,
+    owner_of: Callable[[R], str],
+    key_of: Callable[[R], Sequence[Any]],
+    convert: Callable[[R], T],
+) -> dict[str, Page[T]]:
+    """Split the rows of a batched query (up to ``first + 1`` per owner, in order) into one page
+    per owner; every owner gets a page, empty when it had no rows."""
+    grouped: dict[str, list[R]] = {owner: [] for owner in owners}
+    for row in rows:
+        grouped[owner_of(row)].append(row)
+    pages: dict[str, Page[T]] = {}
+    for owner, items in grouped.items():
+        page = make_page(items, first, key_of)
+        pages[owner] = Page(tuple(convert(r) for r in page.items), page.end_cursor, page.has_next)
+    return pages

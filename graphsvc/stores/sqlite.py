@@ -39,7 +39,7 @@ from graphsvc.stores.base import (
     Page,
     StateChangeFilter,
 )
-from graphsvc.stores.paging import check_first, decode_cursor, make_page
+from graphsvc.stores.paging import check_first, decode_cursor, make_page, pages_by_owner
 from graphsvc.stores.sqlite_schema import migrate
 from graphsvc.stores.states import derive_changes
 from graphsvc.stores.times import dt, ts
@@ -479,6 +479,19 @@ class SqliteStore:
         )
 
     def list_interactions(self, flt: InteractionFilter, first: int, after: str | None = None) -> Page[Post]:
+        return self._interactions(flt, [flt.customer_id] if flt.customer_id else None, first, after)[
+            flt.customer_id or ""
+        ]
+
+    def list_interactions_many(
+        self, customer_ids: Sequence[str], flt: InteractionFilter, first: int, after: str | None = None
+    ) -> dict[str, Page[Post]]:
+        return self._interactions(flt, list(dict.fromkeys(customer_ids)), first, after)
+
+    def _interactions(
+        self, flt: InteractionFilter, authors: list[str] | None, first: int, after: str | None
+    ) -> dict[str, Page[Post]]:
+        """Pages of interactions, one per author in ``authors`` (or one page keyed "" for all)."""
         check_first(first)
         where = ["p.by_brand = 0"]
         params: list[Any] = []
@@ -487,8 +500,10 @@ class SqliteStore:
             source = "post_brands pb JOIN posts p ON p.id = pb.post"
             where = ["pb.brand = ?", "pb.by_brand = 0"]
             params.append(flt.brand)
+        if authors is not None:
+            where.append(f"p.author IN ({_marks(len(authors))})")
+            params += authors
         for clause, value in (
-            ("p.author = ?", flt.customer_id),
             ("p.type = ?", flt.type.value if flt.type else None),
             ("p.created_at >= ?", ts(flt.since) if flt.since else None),
             ("p.created_at < ?", ts(flt.until) if flt.until else None),
@@ -515,38 +530,54 @@ class SqliteStore:
                 where.append("(p.created_at < ? OR (p.created_at = ? AND p.id < ?))")
                 params += [last_at, last_at, last_id]
             order = "p.created_at DESC, p.id DESC"
-        rows = self._all(
-            f"SELECT {_POST_COLUMNS}, {key} FROM {source} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
-            [*params, first + 1],
-        )
-        page = make_page(rows, first, lambda r: [r[-1], r[0]])
-        return Page(
-            items=tuple(_post(r) for r in page.items), end_cursor=page.end_cursor, has_next=page.has_next
+        select = f"SELECT {_POST_COLUMNS}, {key}, p.author FROM {source} WHERE {' AND '.join(where)}"
+        rows = self._all(*_top_per_group(select, order, "p.author", authors, first, params))
+        return pages_by_owner(
+            _without_rank(rows, authors),
+            authors or [""],
+            first,
+            owner_of=lambda r: r[-1] if authors else "",
+            key_of=lambda r: [r[-2], r[0]],
+            convert=_post,
         )
 
     def list_followers(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
-        return self._neighbours(account_id, first, after, mine="dst", theirs="src")
+        return self._neighbours([account_id], first, after, mine="dst", theirs="src")[account_id]
 
     def list_following(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
-        return self._neighbours(account_id, first, after, mine="src", theirs="dst")
+        return self._neighbours([account_id], first, after, mine="src", theirs="dst")[account_id]
+
+    def list_followers_many(
+        self, account_ids: Sequence[str], first: int, after: str | None = None
+    ) -> dict[str, Page[Account]]:
+        return self._neighbours(list(dict.fromkeys(account_ids)), first, after, mine="dst", theirs="src")
+
+    def list_following_many(
+        self, account_ids: Sequence[str], first: int, after: str | None = None
+    ) -> dict[str, Page[Account]]:
+        return self._neighbours(list(dict.fromkeys(account_ids)), first, after, mine="src", theirs="dst")
 
     def _neighbours(
-        self, account_id: str, first: int, after: str | None, *, mine: str, theirs: str
-    ) -> Page[Account]:
+        self, owners: list[str], first: int, after: str | None, *, mine: str, theirs: str
+    ) -> dict[str, Page[Account]]:
         check_first(first)
-        params: list[Any] = [account_id]
+        params: list[Any] = list(owners)
         extra = ""
         if after is not None:
             extra = " AND a.id > ?"
             params.append(decode_cursor(after)[0])
-        rows = self._all(
-            f"SELECT {_ACCOUNT_COLUMNS} FROM accounts me JOIN follows f ON f.{mine} = me.n"
-            f" JOIN accounts a ON a.n = f.{theirs} WHERE me.id = ?{extra} ORDER BY a.id LIMIT ?",
-            [*params, first + 1],
+        select = (
+            f"SELECT {_ACCOUNT_COLUMNS}, me.id FROM accounts me JOIN follows f ON f.{mine} = me.n"
+            f" JOIN accounts a ON a.n = f.{theirs} WHERE me.id IN ({_marks(len(owners))}){extra}"
         )
-        page = make_page(rows, first, lambda r: [r[0]])
-        return Page(
-            items=tuple(_account(r) for r in page.items), end_cursor=page.end_cursor, has_next=page.has_next
+        rows = self._all(*_top_per_group(select, "a.id", "me.id", owners, first, params))
+        return pages_by_owner(
+            _without_rank(rows, owners),
+            owners,
+            first,
+            owner_of=lambda r: r[-1],
+            key_of=lambda r: [r[0]],
+            convert=_account,
         )
 
     def list_state_changes(
@@ -725,6 +756,25 @@ class SqliteStore:
                 "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (ts(at), key_id)
             )
         return cursor.rowcount > 0
+
+
+def _top_per_group(
+    select: str, order: str, group: str, owners: list[str] | None, first: int, params: list[Any]
+) -> tuple[str, list[Any]]:
+    """The first ``first + 1`` rows of ``select`` in ``order``, per owner when there are several.
+
+    One owner (or none) is a plain ``LIMIT``; several use a window so one query serves them all."""
+    if owners is None or len(owners) <= 1:
+        return f"{select} ORDER BY {order} LIMIT ?", [*params, first + 1]
+    ranked = select.replace(
+        "SELECT ", f"SELECT row_number() OVER (PARTITION BY {group} ORDER BY {order}) AS rn, ", 1
+    )
+    return f"SELECT * FROM ({ranked}) WHERE rn <= ? ORDER BY rn", [*params, first + 1]
+
+
+def _without_rank(rows: list[Any], owners: list[str] | None) -> list[Any]:
+    """Rows of :func:`_top_per_group` without the window's row number, when it added one."""
+    return [row[1:] for row in rows] if owners is not None and len(owners) > 1 else rows
 
 
 def _account(row: Sequence[Any]) -> Account:
