@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from graphsvc.errors import ConfigError
@@ -39,7 +39,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     demo_key: str | None = None  # pre-authorises the explorer (demo only)
     key_cache_seconds: float = 5.0  # how long a checked API key is trusted before the store is asked again
-    sla_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    playbook: str | None = None  # JSON file: per-type playbook overrides, globally and per brand
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -48,7 +48,7 @@ class Settings:
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
             raw = env.get(f"GRAPHSVC_{f.name.upper()}")
-            if raw is not None and f.name != "sla_overrides":
+            if raw is not None:
                 values[f.name] = _parse(f.name, f.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

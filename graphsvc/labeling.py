@@ -8,17 +8,46 @@ which makes the store derive states and state changes.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
-from graphsvc.classify import Classifier, Context, default_classifier
+from graphsvc.classify import Classifier, Context, Playbook, default_classifier
+from graphsvc.config import Settings
+from graphsvc.errors import ConfigError
 from graphsvc.model import Brand, Classification, CustomerState, CustomerType, Post, StateChange, brand_key
 from graphsvc.stores.base import InteractionFilter, Store
 
 ESCALATION_WINDOW = timedelta(hours=24)
 COMPLAINTS = (CustomerType.PASSIVE, CustomerType.USED_TO_BE)
+
+
+def configured_classifier(settings: Settings) -> Classifier:
+    """The shipped classifier with the playbook file ``settings.playbook`` names, if any.
+
+    The file is JSON: ``{"default": {TYPE: changes}, "brands": {brand: {TYPE: changes}}}`` where
+    changes are ``owner``, ``urgency``, ``needs_response`` and ``sla_hours`` (null: no SLA); a
+    brand's entries apply on top of the default ones."""
+    base = default_classifier()
+    if not settings.playbook:
+        return base
+    try:
+        raw: dict[str, Any] = json.loads(Path(settings.playbook).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the playbook file {settings.playbook}: {exc}") from exc
+    unknown = set(raw) - {"default", "brands"}
+    if unknown:
+        raise ConfigError(
+            f"playbook file {settings.playbook} has unknown keys {sorted(unknown)}; use default, brands"
+        )
+    playbook = Playbook.default().with_overrides(raw.get("default", {}))
+    brands = {brand_key(k): playbook.with_overrides(v) for k, v in raw.get("brands", {}).items()}
+    return dataclasses.replace(base, playbook=playbook, brand_playbooks=brands)
 
 
 class ClassifierLabeler:

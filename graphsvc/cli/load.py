@@ -9,9 +9,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from graphsvc.cli.options import add_store_option, store_from_args
+from graphsvc.config import Settings
 from graphsvc.errors import RecordError
 from graphsvc.ingest import Ingestor, IngestReport, RejectsFile, brands_from_handles, source_key
-from graphsvc.labeling import ClassifierLabeler
+from graphsvc.labeling import ClassifierLabeler, configured_classifier
 from graphsvc.model import Stats
 from graphsvc.progress import LoadProgress
 
@@ -56,7 +57,7 @@ def run_load(args: argparse.Namespace) -> int:
     import loaders
 
     store = store_from_args(args)
-    labeler = None if args.no_classify else ClassifierLabeler()
+    labeler = None if args.no_classify else ClassifierLabeler(configured_classifier(Settings.from_env()))
     ingestor = Ingestor(store, labeler=labeler, brands=brands_from_handles(args.brand))
     options = loaders.LoadOptions(platform=args.platform)
     total = IngestReport()
@@ -135,7 +136,7 @@ def run_reclassify(args: argparse.Namespace) -> int:
     from graphsvc.labeling import reclassify
 
     store = store_from_args(args)
-    labeler = ClassifierLabeler()
+    labeler = ClassifierLabeler(configured_classifier(Settings.from_env()))
     report = reclassify(store, labeler, brand=args.brand, force=args.all)
     store.close()
     print(
