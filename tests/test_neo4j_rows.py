@@ -221,3 +221,28 @@ def test_rows_state_rows_convert_to_domain_objects() -> None:
         {"customer": "x:1", "brand": "acme", "type": "FUTURE", "since": S0, "post": "p2"}
     )
     assert state.type is CustomerType.FUTURE and state.since == T0
+
+
+def test_interaction_params_encode_filter_and_cursor() -> None:
+    from datetime import UTC, datetime
+
+    from graphsvc.model import CustomerType
+    from graphsvc.stores.base import InteractionFilter
+    from graphsvc.stores.neo4j_rows import interaction_params
+    from graphsvc.stores.paging import encode_cursor
+
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    flt = InteractionFilter(brand="acme", type=CustomerType.PASSIVE, since=since, answered=False)
+    params = interaction_params(flt, 10, encode_cursor([12.5, "x:p9"]))
+    assert params == {
+        "brand": "acme",
+        "customer": None,
+        "type": "PASSIVE",
+        "since": since.timestamp(),
+        "until": None,
+        "answered": False,
+        "needs_response": None,
+        "after_key": 12.5,
+        "after_id": "x:p9",
+        "limit": 11,
+    }

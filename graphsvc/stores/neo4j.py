@@ -76,6 +76,7 @@ from graphsvc.stores.neo4j_rows import (
     classification_row,
     customer_state_from,
     follow_rows,
+    interaction_params,
     metrics_from,
     metrics_row,
     plan_states,
@@ -368,20 +369,9 @@ class Neo4jStore:
         check_first(first)
         source = "BRAND_" if flt.brand is not None else "CUSTOMER_" if flt.customer_id is not None else ""
         order = "DUE" if flt.order is InteractionOrder.DUE else "NEWEST"
-        after_key, after_id = decode_cursor(after) if after is not None else (None, None)
         rows = self._read(
             _fetch(
-                getattr(cypher, f"LIST_{source}INTERACTIONS_{order}"),
-                brand=flt.brand,
-                customer=flt.customer_id,
-                type=flt.type.value if flt.type else None,
-                since=ts(flt.since) if flt.since else None,
-                until=ts(flt.until) if flt.until else None,
-                answered=flt.answered,
-                needs_response=flt.needs_response,
-                after_key=after_key,
-                after_id=after_id,
-                limit=first + 1,
+                getattr(cypher, f"LIST_{source}INTERACTIONS_{order}"), **interaction_params(flt, first, after)
             ),
             "list interactions",
         )
@@ -398,23 +388,9 @@ class Neo4jStore:
         check_first(first)
         owners = list(dict.fromkeys(customer_ids))
         order = "DUE" if flt.order is InteractionOrder.DUE else "NEWEST"
-        after_key, after_id = decode_cursor(after) if after is not None else (None, None)
+        params = {**interaction_params(flt, first, after), "customer": None, "customers": owners}
         rows = self._read(
-            _fetch(
-                getattr(cypher, f"LIST_CUSTOMERS_INTERACTIONS_{order}"),
-                customers=owners,
-                brand=flt.brand,
-                customer=None,
-                type=flt.type.value if flt.type else None,
-                since=ts(flt.since) if flt.since else None,
-                until=ts(flt.until) if flt.until else None,
-                answered=flt.answered,
-                needs_response=flt.needs_response,
-                after_key=after_key,
-                after_id=after_id,
-                limit=first + 1,
-            ),
-            "list interactions",
+            _fetch(getattr(cypher, f"LIST_CUSTOMERS_INTERACTIONS_{order}"), **params), "list interactions"
         )
         return pages_by_owner(
             rows,

@@ -30,6 +30,8 @@ from graphsvc.model import (
     StateChange,
     brand_key,
 )
+from graphsvc.stores.base import InteractionFilter
+from graphsvc.stores.paging import decode_cursor
 from graphsvc.stores.states import derive_changes
 from graphsvc.stores.times import dt, ts
 
@@ -122,6 +124,23 @@ def classification_row(post_id: str, label: Classification) -> Row:
         "needs_response": label.needs_response,
         "sla": label.sla.total_seconds() if label.sla is not None else None,
         "version": label.version,
+    }
+
+
+def interaction_params(flt: InteractionFilter, first: int, after: str | None) -> Row:
+    """Parameters of the interaction-listing statements (one more row than the page asks for)."""
+    after_key, after_id = decode_cursor(after) if after is not None else (None, None)
+    return {
+        "brand": flt.brand,
+        "customer": flt.customer_id,
+        "type": flt.type.value if flt.type else None,
+        "since": ts(flt.since) if flt.since else None,
+        "until": ts(flt.until) if flt.until else None,
+        "answered": flt.answered,
+        "needs_response": flt.needs_response,
+        "after_key": after_key,
+        "after_id": after_id,
+        "limit": first + 1,
     }
 
 
