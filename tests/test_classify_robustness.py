@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphsvc.classify import Context, default_classifier
+from graphsvc.classify.golden import HOSTILE
 from graphsvc.errors import ClassifierError
 from graphsvc.model import Classification, CustomerType
 
@@ -33,18 +34,7 @@ def test_robustness_batch_matches_single(texts: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [
-        "",
-        "   \n\t ",
-        "x" * 100_000,
-        "ok " * 40_000,
-        "@Grab пакет не пришёл 包裹没到 paket belum sampai مرحبا",
-        "😡😡😡🤬",
-        "❤️🙌",
-        "bad \ud800 surrogate \udfff here",
-        "<p>My <b>order</b> never &amp; arrived</p><script>alert(1)</script>",
-        "\x00\x01\x02",
-    ],
+    [*HOSTILE, "x" * 100_000, "ok " * 40_000],
 )
 def test_robustness_hard_inputs(text: str) -> None:
     _valid(default_classifier().classify(text))

@@ -144,8 +144,8 @@ def detect(text: str, toks: Sequence[str] | None = None) -> str:
                 scores[lang] = scores.get(lang, 0.0) + 1.5
     if not scores:
         return "und"
-    best = max(scores.items(), key=lambda kv: kv[1])
-    return best[0] if best[1] >= 0.5 else "und"
+    best = max(scores, key=scores.__getitem__)  # the first of equal scores, in insertion order
+    return best if scores[best] >= 0.5 else "und"
 
 
 def fold_text(text: str) -> str:
