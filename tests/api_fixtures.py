@@ -32,6 +32,16 @@ from graphsvc.stores.base import Store
 REPO = Path(__file__).resolve().parents[1]
 TWCS = REPO.parent / "shared" / "data" / "twcs" / "twcs_head.csv"
 ROLES = ("reader", "analyst", "writer", "admin")
+# the documented urgency of each type (graphsvc.analytics.priority), written out independently
+URGENCY = {
+    "USED_TO_BE": 1.0,
+    "FUTURE": 0.8,
+    "PASSIVE": 0.6,
+    "COLLABORATIVE": 0.4,
+    "ADVOCATE": 0.2,
+    "VENTING": 0.1,
+    "OTHER": 0.0,
+}
 
 
 def free_port() -> int:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from graphsvc.stores import open_store
 from graphsvc.stores.base import InteractionFilter, InteractionOrder
-from tests.api_fixtures import TWCS, Server, codes_of, demo_api, demo_store, twcs_api, twcs_store  # noqa: F401
+from tests.api_fixtures import TWCS, URGENCY, Server, codes_of, demo_api, demo_store, twcs_api, twcs_store  # noqa: F401
 
 TWCS_TIME = "%a %b %d %H:%M:%S %z %Y"
 
@@ -185,18 +185,10 @@ def test_api_triage_ranks_by_the_documented_formula(twcs_api: Server) -> None:
         if label and label.needs_response and p.response is None and label.sla:
             waiting.append((p, label.type.value, label.sla))
     store.close()
-    weights = {
-        "USED_TO_BE": 4.0,
-        "FUTURE": 3.0,
-        "PASSIVE": 2.0,
-        "COLLABORATIVE": 1.5,
-        "ADVOCATE": 1.0,
-        "VENTING": 0.5,
-        "OTHER": 0.5,
-    }
+    # the documented formula: urgency x (1 + log10(1 + reach)) x (1 + SLAs overdue); no follows here
     expected = sorted(
         (
-            -weights[kind] * max((at - p.created_at).total_seconds(), 0.0) / sla.total_seconds(),
+            -URGENCY[kind] * (1 + max((at - p.created_at - sla).total_seconds(), 0.0) / sla.total_seconds()),
             p.created_at + sla,
             p.id,
         )

@@ -3,8 +3,14 @@
 # ruff: noqa: F811  (fixtures are imported from tests.api_fixtures and used as parameters)
 from __future__ import annotations
 
+import asyncio
+import re
+from pathlib import Path
+
 import httpx
 
+from graphsvc.api.app import create_app
+from graphsvc.config import Settings
 from tests.api_fixtures import Server, codes_of, twcs_api, twcs_store  # noqa: F401
 
 
@@ -80,7 +86,8 @@ def test_api_http_health_readiness_and_metrics(twcs_api: Server) -> None:
 
 def test_api_http_explorer_is_served_and_graphiql_is_off_by_default(twcs_api: Server) -> None:
     page = httpx.get(f"{twcs_api.url}/")
-    assert page.status_code == 200 and "sessionStorage" in page.text and "const demoKey = null;" in page.text
+    assert page.status_code == 200 and '"demoKey": null' in page.text
+    assert "/static/explorer/explorer.js" in page.text
     graphiql = httpx.get(f"{twcs_api.url}/graphql", headers={"accept": "text/html"})
     assert graphiql.status_code == 404 and "--graphiql" in graphiql.text
     introspection = twcs_api.post("{ __schema { queryType { name } } }")
@@ -89,12 +96,23 @@ def test_api_http_explorer_is_served_and_graphiql_is_off_by_default(twcs_api: Se
 
 def test_api_http_relations_cost_one_store_call_per_level(twcs_api: Server) -> None:
     query = """{ stateChanges(first: 100) { edges { node {
-        customer { id peerReach states { type brand { key } } }
+        customer { id peerReach states { type brand { key } }
+            followers(first: 3) { edges { node { id } } } following(first: 3) { edges { node { id } } }
+            interactions(first: 2) { edges { node { id } } } }
         brand { key name }
         post { id author { id } inReplyTo { id author { id } } response { post { id } } } } } } }"""
     before = {
         m: twcs_api.metric("graphsvc_store_calls_total", method=m)
-        for m in ("get_accounts", "get_posts", "get_brands", "states_for", "get_metrics")
+        for m in (
+            "get_accounts",
+            "get_posts",
+            "get_brands",
+            "states_for",
+            "get_metrics",
+            "list_followers_many",
+            "list_following_many",
+            "list_interactions_many",
+        )
     }
     data = twcs_api.data(query)
     assert len(data["stateChanges"]["edges"]) == 100
@@ -102,3 +120,33 @@ def test_api_http_relations_cost_one_store_call_per_level(twcs_api: Server) -> N
     # customers and authors are at 3 depths, posts at 3, brands at 2: never one call per item
     assert used["get_accounts"] <= 3 and used["get_posts"] <= 3 and used["get_brands"] <= 2
     assert used["states_for"] == 1 and used["get_metrics"] == 1
+    # paged relations of 100 customers: one batched call each
+    assert used["list_followers_many"] == used["list_following_many"] == used["list_interactions_many"] == 1
+
+
+def _get(settings: Settings, path: str, accept: str = "text/html") -> httpx.Response:
+    """A GET against ``create_app`` itself, in process (no server, no network)."""
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(settings))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            return await client.get(path, headers={"accept": accept})
+
+    return asyncio.run(go())
+
+
+def test_api_http_create_app_serves_the_explorer_and_local_graphiql(tmp_path: Path) -> None:
+    settings = Settings(store=f"sqlite:///{tmp_path / 'g.db'}", graphiql=True)
+    explorer = _get(settings, "/")
+    assert explorer.status_code == 200 and "/static/explorer/explorer.js?v=" in explorer.text
+    assert "content-security-policy" in explorer.headers
+    graphiql = _get(settings, "/graphql")
+    assert graphiql.status_code == 200 and "content-security-policy" in graphiql.headers
+    sources = re.findall(r'(?:src|href)="([^"]+)"', graphiql.text)
+    assert sources and all(s.startswith("/static/") or s.startswith("data:") for s in sources), sources
+    for cdn in ("unpkg", "jsdelivr", "cdnjs", "https://", "http://"):
+        assert cdn not in graphiql.text
+    for asset in (s.split("?")[0] for s in sources if s.startswith("/static/")):
+        assert _get(settings, asset, accept="*/*").status_code == 200, asset
+    off = _get(settings.replace(graphiql=False), "/graphql")
+    assert off.status_code == 404 and "--graphiql" in off.text

@@ -1,4 +1,4 @@
-"""``create_app(settings)``: the starlette app serving the API, its health checks and metrics.
+"""``create_app(settings)``: the starlette app serving the API, its pages, health checks and metrics.
 
 Nothing is global: every app owns its store, schema, caches, key cache and metrics registry.
 ``graphsvc serve --workers N`` runs :func:`app_from_env` in each worker.
@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from graphsvc.api.auth import KeyAuth
@@ -21,7 +21,6 @@ from graphsvc.api.context import Services
 from graphsvc.api.http import GraphQLHTTP
 from graphsvc.api.metrics import ApiMetrics
 from graphsvc.api.middleware import BodyLimit
-from graphsvc.api.pages import explorer_page
 from graphsvc.api.schema import build_schema
 from graphsvc.api.store_calls import StoreCalls
 from graphsvc.api.ws import GraphQLWebSocket
@@ -29,6 +28,7 @@ from graphsvc.config import Settings
 from graphsvc.errors import StoreUnavailable
 from graphsvc.stores import open_store
 from graphsvc.stores.base import Store
+from graphsvc.web.pages import page_routes
 
 
 def create_app(settings: Settings, store: Store | None = None) -> Starlette:
@@ -41,10 +41,6 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     auth = KeyAuth(calls, settings.key_cache_seconds)
     metrics = ApiMetrics(calls, services.hub)
     graphql = GraphQLHTTP(schema, services, auth, metrics)
-    page = explorer_page(settings)
-
-    async def explorer(request: Request) -> Response:
-        return HTMLResponse(page)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -82,7 +78,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         )
     app = Starlette(
         routes=[
-            Route("/", explorer, methods=["GET"]),
+            *page_routes(settings),
             Route("/graphql", graphql.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/graphql", GraphQLWebSocket(schema, services, auth)),
             Route("/healthz", healthz, methods=["GET"]),

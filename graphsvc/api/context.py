@@ -1,5 +1,5 @@
 """What every resolver can reach: the app's services (settings, store calls, event hub,
-classifier) and the request's caller and DataLoaders. Nothing here is global: one
+follower graph, classifier) and the request's caller and DataLoaders. Nothing here is global: one
 :class:`Services` per app, one :class:`Context` per request or websocket."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 
 from graphsvc.api.events import StateChangeHub
+from graphsvc.api.graph import FollowerGraph
 from graphsvc.api.loaders import Loaders
 from graphsvc.api.store_calls import StoreCalls
 from graphsvc.config import Settings
@@ -28,6 +29,7 @@ class Services:
         self.settings = settings
         self.calls = calls
         self.hub = StateChangeHub()
+        self.graph = FollowerGraph(calls.store)
         self._classifier: Classifier | None = None
         self._lock = threading.Lock()
 
@@ -62,7 +64,7 @@ class Context:
 
     @cached_property
     def loaders(self) -> Loaders:
-        return Loaders(self.services.calls)
+        return Loaders(self.services.calls, self.services.graph)
 
 
 Info = strawberry.Info[Context, None]

@@ -16,7 +16,7 @@ from typing import Any
 
 import strawberry
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.execution import PreExecutionError
@@ -26,8 +26,8 @@ from graphsvc.api.auth import KeyAuth
 from graphsvc.api.context import Context, Services
 from graphsvc.api.errors import format_error
 from graphsvc.api.metrics import ApiMetrics
-from graphsvc.api.pages import graphiql_page
 from graphsvc.errors import ApiError
+from graphsvc.web.pages import graphiql_response
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -165,7 +165,7 @@ class GraphQLHTTP:
             if request.method not in _ALLOWED:
                 raise RequestError(405, "use POST, or GET for queries", headers={"Allow": "GET, POST"})
             if request.method == "GET" and wants_html(accept) and "query" not in request.query_params:
-                return self._graphiql(), []
+                return graphiql_response(request, self.services.settings), []
             if negotiate(accept) is None:
                 raise RequestError(
                     406, f"cannot answer with any of Accept: {accept}; accept {GRAPHQL_RESPONSE} or {JSON}"
@@ -181,16 +181,6 @@ class GraphQLHTTP:
         except RequestError as exc:
             body = {"errors": [{"message": str(exc), "extensions": {"code": exc.code}}]}
             return self._respond(body, exc.status, media, exc.headers), [exc.code]
-
-    def _graphiql(self) -> Response:
-        settings = self.services.settings
-        if not settings.graphiql:
-            return HTMLResponse(
-                "<!doctype html><title>GraphiQL is off</title><p>GraphiQL is off on this server; "
-                'start it with <code>--graphiql</code>, or use the explorer at <a href="/">/</a>.</p>',
-                status_code=404,
-            )
-        return HTMLResponse(graphiql_page(settings))
 
     async def _execute(
         self, request: Request, context: Context, params: dict[str, Any], media: str

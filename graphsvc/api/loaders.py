@@ -1,22 +1,28 @@
 """Per-request DataLoaders, one per relation, so a query costs one store call per level, not per item.
 
 Loaders are created lazily: a request that never touches posts never builds the post loader.
-Paged relations (followers, following, interactions) have no batched store method, so their loaders
-only de-duplicate identical requests; the cost limit bounds how many a query can make.
+Paged relations (followers, following, interactions) use the store's ``*_many`` methods: one call
+per page size, cursor and filter, which for a list of N customers is one call per relation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from graphsvc.analytics import engaged_mask, engaged_reach_many
+from graphsvc.api.graph import FollowerGraph
 from graphsvc.api.store_calls import StoreCalls
 from graphsvc.model import Account, Brand, CustomerState, CustomerType, Metrics, Post
 from graphsvc.stores.base import InteractionFilter, Page
+
+K = TypeVar("K")
+G = TypeVar("G")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +38,22 @@ class PageKey:
     until: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class EngagedKey:
+    """Engaged reach of one account toward one brand (a brand key) at 1 or 2 hops."""
+
+    account_id: str
+    brand: str
+    hops: int
+
+
 class Loaders:
     """The DataLoaders of one request."""
 
-    def __init__(self, calls: StoreCalls) -> None:
+    def __init__(self, calls: StoreCalls, graph: FollowerGraph) -> None:
         self.calls = calls
         self.store = calls.store
+        self.graph = graph
 
     @cached_property
     def accounts(self) -> DataLoader[str, Account | None]:
@@ -89,27 +105,59 @@ class Loaders:
 
     @cached_property
     def followers(self) -> DataLoader[PageKey, Page[Account]]:
-        async def load(keys: list[PageKey]) -> Sequence[Page[Account]]:
-            return [await self.calls(self.store.list_followers, k.owner, k.first, k.after) for k in keys]
-
-        return DataLoader(load)
+        return DataLoader(self._paged(self.store.list_followers_many))
 
     @cached_property
     def following(self) -> DataLoader[PageKey, Page[Account]]:
-        async def load(keys: list[PageKey]) -> Sequence[Page[Account]]:
-            return [await self.calls(self.store.list_following, k.owner, k.first, k.after) for k in keys]
+        return DataLoader(self._paged(self.store.list_following_many))
 
-        return DataLoader(load)
+    def _paged(
+        self, many: Callable[[list[str], int, str | None], dict[str, Page[Account]]]
+    ) -> Callable[[list[PageKey]], Awaitable[Sequence[Page[Account]]]]:
+        async def load(keys: list[PageKey]) -> Sequence[Page[Account]]:
+            found: dict[PageKey, Page[Account]] = {}
+            for (first, after), group in _grouped(keys, lambda k: (k.first, k.after)).items():
+                pages = await self.calls(many, [k.owner for k in group], first, after)
+                found.update((k, pages[k.owner]) for k in group)
+            return [found[k] for k in keys]
+
+        return load
 
     @cached_property
     def interactions(self) -> DataLoader[PageKey, Page[Post]]:
         async def load(keys: list[PageKey]) -> Sequence[Page[Post]]:
-            pages = []
-            for k in keys:
-                flt = InteractionFilter(
-                    customer_id=k.owner, brand=k.brand, type=k.type, since=k.since, until=k.until
+            found: dict[PageKey, Page[Post]] = {}
+            for (first, after, brand, kind, since, until), group in _grouped(
+                keys, lambda k: (k.first, k.after, k.brand, k.type, k.since, k.until)
+            ).items():
+                flt = InteractionFilter(brand=brand, type=kind, since=since, until=until)
+                pages = await self.calls(
+                    self.store.list_interactions_many, [k.owner for k in group], flt, first, after
                 )
-                pages.append(await self.calls(self.store.list_interactions, flt, k.first, k.after))
-            return pages
+                found.update((k, pages[k.owner]) for k in group)
+            return [found[k] for k in keys]
 
         return DataLoader(load)
+
+    @cached_property
+    def engaged(self) -> DataLoader[EngagedKey, int]:
+        """Engaged reach: one ``customer_ids_for_brand`` call and one mask per brand per request."""
+
+        async def load(keys: list[EngagedKey]) -> Sequence[int]:
+            p = await self.graph.projection()
+            found: dict[EngagedKey, int] = {}
+            for (brand, hops), group in _grouped(keys, lambda k: (k.brand, k.hops)).items():
+                engaged = await self.calls(self.store.customer_ids_for_brand, brand)
+                counts = engaged_reach_many(p, [k.account_id for k in group], engaged_mask(p, engaged), hops)
+                found.update(zip(group, counts, strict=True))
+            return [found[k] for k in keys]
+
+        return DataLoader(load)
+
+
+def _grouped(keys: Iterable[K], by: Callable[[K], G]) -> dict[G, list[K]]:
+    """Keys grouped by what one batched store call must share (page size, cursor, filter)."""
+    groups: dict[G, list[K]] = {}
+    for key in keys:
+        groups.setdefault(by(key), []).append(key)
+    return groups

@@ -147,11 +147,13 @@ class Mutation:
             accepted=len(good),
             rejected=len(errors),
             errors=errors,
-            state_changes=[StateChange(change=c) for c in changes],  # type: ignore[arg-type]
+            state_changes=[StateChange(record=c) for c in changes],  # type: ignore[arg-type]
         )
 
     @mutation(
-        description="Store follow edges. Bad edges are reported, good ones kept.", permission_classes=WRITE
+        description="Store follow edges. Bad edges are reported, good ones kept. When edges are new, "
+        "peer reach and influence are refreshed before this returns.",
+        permission_classes=WRITE,
     )
     async def add_follows(
         self, info: Info, edges: Annotated[list[FollowInput], strawberry.argument(description="The edges.")]
@@ -176,6 +178,9 @@ class Mutation:
                 good.append((edge.follower, edge.followee))
         calls = info.context.calls
         created = await calls(calls.store.upsert_follows, good) if good else 0
+        if created:
+            # the shared projection and the stored reach and influence follow the new edges
+            await info.context.services.graph.edges_added(good)
         return FollowResult(accepted=len(good), rejected=len(errors), created=created, errors=errors)
 
     @mutation(

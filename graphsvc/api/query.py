@@ -7,6 +7,13 @@ from typing import Annotated
 
 import strawberry
 
+from graphsvc.api.audience import (
+    AdvocateSet,
+    AudienceOverlap,
+    advocate_set,
+    audience_overlap,
+    reach_of_set,
+)
 from graphsvc.api.connections import (
     AFTER_HELP,
     FIRST_HELP,
@@ -22,13 +29,28 @@ from graphsvc.api.enums import CustomerOrder, CustomerType
 from graphsvc.api.fields import field
 from graphsvc.api.ids import NodeKind, parse_node_id, platform_id
 from graphsvc.api.permissions import READ, require
-from graphsvc.api.ranking import Advocate, TriageItem, top_advocates, triage_items
-from graphsvc.api.types import Brand, Classification, Customer, Node, Post, StateChange, brand_key_of
+from graphsvc.api.ranking import Advocate, TriageItem, alerts, top_advocates, triage_items
+from graphsvc.api.types import (
+    Brand,
+    BrandName,
+    Classification,
+    Customer,
+    Node,
+    Post,
+    StateChange,
+    brand_key_of,
+    check_hops,
+)
 from graphsvc.errors import BadUserInput
 from graphsvc.keys import Permission
 from graphsvc.model import Account
 from graphsvc.model import StateChange as DomainChange
 from graphsvc.stores.base import CustomerFilter, Page, StateChangeFilter
+
+ChangesBrand = Annotated[str | None, strawberry.argument(description="Only changes toward this brand.")]
+ChangesSince = Annotated[
+    datetime | None, strawberry.argument(description="Only changes at or after this time.")
+]
 
 
 @strawberry.input(name="CustomerFilter", description="Which customers `customers` returns.")
@@ -147,7 +169,7 @@ class Query:
     async def top_advocates(
         self,
         info: Info,
-        brand: Annotated[str, strawberry.argument(description="A brand key, handle or alias.")],
+        brand: BrandName,
         first: Annotated[
             int, strawberry.argument(description="How many advocates (at most the maximum page size).")
         ] = 10,
@@ -155,8 +177,7 @@ class Query:
         after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
     ) -> Connection[Advocate]:
         size = page_size(first, info.context.settings)
-        if hops not in (1, 2):
-            raise BadUserInput(f"hops must be 1 or 2, got {hops}")
+        check_hops(hops)
         key = await brand_key_of(info, brand)
         _, start = decode_api_cursor(after)
         ranked = await top_advocates(info, key, hops, start + size + 1)
@@ -166,12 +187,8 @@ class Query:
     async def state_changes(
         self,
         info: Info,
-        brand: Annotated[
-            str | None, strawberry.argument(description="Only changes toward this brand.")
-        ] = None,
-        since: Annotated[
-            datetime | None, strawberry.argument(description="Only changes at or after this time.")
-        ] = None,
+        brand: ChangesBrand = None,
+        since: ChangesSince = None,
         until: Annotated[
             datetime | None, strawberry.argument(description="Only changes before this time.")
         ] = None,
@@ -198,17 +215,17 @@ class Query:
             return await calls(calls.store.list_state_changes, flt, n, cursor)
 
         items, cursors, more = await fetch_page(fetch, size, after)
-        return connection([StateChange(change=c) for c in items], cursors, more, after)
+        return connection([StateChange(record=c) for c in items], cursors, more, after)
 
     @field(
         description="Unanswered interactions with the brand that need a response, most urgent first: "
-        "urgency = type weight x (time waiting ÷ the type's SLA) x (1 + log10(1 + the author's 2-hop reach)).",
+        "urgency = the type's urgency x (1 + log10(1 + the author's 2-hop reach)) x (1 + SLAs overdue).",
         permission_classes=READ,
     )
     async def triage(
         self,
         info: Info,
-        brand: Annotated[str, strawberry.argument(description="A brand key, handle or alias.")],
+        brand: BrandName,
         first: Annotated[
             int, strawberry.argument(description="How many items (at most the maximum page size).")
         ] = 20,
@@ -222,6 +239,71 @@ class Query:
         key = await brand_key_of(info, brand)
         items = await triage_items(info, key, at or datetime.now(UTC))
         return slice_connection(items, size, after)
+
+    @field(
+        description="Recent state changes ranked as alerts, most important first: by `priority` (the new "
+        "state's urgency, weighted by the customer's 2-hop reach, doubled for an advocate who turned "
+        "USED_TO_BE), then newest. Ranks the newest 10,000 changes that match.",
+        permission_classes=READ,
+    )
+    async def alerts(
+        self,
+        info: Info,
+        brand: ChangesBrand = None,
+        since: ChangesSince = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
+    ) -> Connection[StateChange]:
+        size = page_size(first, info.context.settings)
+        key = await brand_key_of(info, brand) if brand else None
+        return slice_connection(await alerts(info, key, since), size, after)
+
+    @field(
+        description="The k current advocates of the brand whose combined, de-duplicated peer reach is "
+        "largest (greedy maximum coverage), with what each one adds.",
+        permission_classes=READ,
+    )
+    async def advocate_set(
+        self,
+        info: Info,
+        brand: BrandName,
+        k: Annotated[int, strawberry.argument(description="How many advocates to pick, 1 to 100.")],
+        hops: Annotated[int, strawberry.argument(description="Reach at 1 or 2 hops.")] = 1,
+    ) -> AdvocateSet:
+        check_hops(hops)
+        return await advocate_set(info, await brand_key_of(info, brand), k, hops)
+
+    @field(
+        description="Every pair of the given customers with their shared audience and Jaccard "
+        "similarity (pairs in input order; repeated ids count once).",
+        permission_classes=READ,
+    )
+    async def audience_overlap(
+        self,
+        info: Info,
+        customers: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="2 to 64 customer ids (`customer:x:1` or `x:1`)."),
+        ],
+        hops: Annotated[int, strawberry.argument(description="Audiences at 1 or 2 hops.")] = 1,
+    ) -> list[AudienceOverlap]:
+        return await audience_overlap(info, customers, check_hops(hops))
+
+    @field(
+        description="The de-duplicated peer reach of a set of customers: accounts that can hear at "
+        "least one of them (a member followed by another member counts, once).",
+        permission_classes=READ,
+    )
+    async def reach(
+        self,
+        info: Info,
+        customers: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="1 to 1,000 customer ids (`customer:x:1` or `x:1`)."),
+        ],
+        hops: Annotated[int, strawberry.argument(description="1 or 2.")] = 1,
+    ) -> int:
+        return await reach_of_set(info, customers, check_hops(hops))
 
     @field(description="Classify a text as the service would classify a post.", permission_classes=READ)
     async def classify(

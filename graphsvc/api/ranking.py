@@ -1,22 +1,37 @@
-"""Ranked lists: top advocates by stored peer reach, and the triage queue (see :mod:`graphsvc.api.triage`)."""
+"""Ranked lists: top advocates by stored peer reach, the triage queue (see :mod:`graphsvc.api.triage`)
+and state-change alerts by reach-aware priority (:func:`graphsvc.analytics.alert_priority`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 import strawberry
 
+from graphsvc.analytics import alert_priority
 from graphsvc.api.context import Info
 from graphsvc.api.enums import CustomerType
 from graphsvc.api.fields import field
 from graphsvc.api.triage import rank
-from graphsvc.api.types import Customer, Post
+from graphsvc.api.types import Customer, Post, StateChange, customer_by_id, reaches_of
 from graphsvc.model import CustomerType as DomainType
-from graphsvc.model import Post as DomainPost
-from graphsvc.stores.base import CustomerFilter, CustomerOrder, InteractionFilter, InteractionOrder
+from graphsvc.stores.base import (
+    CustomerFilter,
+    CustomerOrder,
+    InteractionFilter,
+    InteractionOrder,
+    Page,
+    StateChangeFilter,
+)
+
+T = TypeVar("T")
+F = TypeVar("F")
 
 # Triage ranks every waiting interaction of a brand; beyond this many it ranks the most overdue.
 TRIAGE_SCAN_MAX = 10_000
+# Alerts rank the newest state changes that match; beyond this many the older ones are left out.
+ALERT_SCAN_MAX = 10_000
 _SCAN_PAGE = 1_000
 
 
@@ -42,8 +57,21 @@ class TriageItem:
 
     @field(description="The author.")
     async def customer(self, info: Info) -> Customer | None:
-        found = await info.context.loaders.accounts.load(self.post.post.author_id)
-        return Customer.of(found) if found else None
+        return await customer_by_id(info, self.post.post.author_id)
+
+
+async def scan(info: Info, method: Callable[[F, int, str | None], Page[T]], flt: F, limit: int) -> list[T]:
+    """Up to ``limit`` items of a store list, read page by page, in the store's order."""
+    calls = info.context.calls
+    found: list[T] = []
+    after: str | None = None
+    while len(found) < limit:
+        page = await calls(method, flt, _SCAN_PAGE, after)
+        found += page.items
+        if not page.has_next:
+            break
+        after = page.end_cursor
+    return found[:limit]
 
 
 async def top_advocates(info: Info, brand: str, hops: int, limit: int) -> list[Advocate]:
@@ -67,17 +95,9 @@ async def top_advocates(info: Info, brand: str, hops: int, limit: int) -> list[A
 async def triage_items(info: Info, brand: str, now: datetime) -> list[TriageItem]:
     calls = info.context.calls
     flt = InteractionFilter(brand=brand, answered=False, needs_response=True, order=InteractionOrder.DUE)
-    waiting: list[DomainPost] = []
-    after: str | None = None
-    while len(waiting) < TRIAGE_SCAN_MAX:
-        page = await calls(calls.store.list_interactions, flt, _SCAN_PAGE, after)
-        waiting += page.items
-        if not page.has_next:
-            break
-        after = page.end_cursor
+    waiting = await scan(info, calls.store.list_interactions, flt, TRIAGE_SCAN_MAX)
     authors = sorted({p.author_id for p in waiting})
-    metrics = await info.context.loaders.metrics.load_many(authors)
-    reach = {a: m.reach2 for a, m in zip(authors, metrics, strict=True) if m is not None}
+    reach = dict(zip(authors, await reaches_of(info, authors, 2), strict=True))
     return [
         TriageItem(
             post=Post.of(e.post),
@@ -93,4 +113,23 @@ async def triage_items(info: Info, brand: str, now: datetime) -> list[TriageItem
     ]
 
 
-__all__ = ["Advocate", "TriageItem", "top_advocates", "triage_items"]
+async def alerts(info: Info, brand: str | None, since: datetime | None) -> list[StateChange]:
+    """State changes (newest first, up to :data:`ALERT_SCAN_MAX`) ranked by alert priority, highest
+    first; ties go to the newer change, then the customer id."""
+    calls = info.context.calls
+    flt = StateChangeFilter(brand=brand, since=since)
+    changes = await scan(info, calls.store.list_state_changes, flt, ALERT_SCAN_MAX)
+    customers = list(dict.fromkeys(c.customer_id for c in changes))
+    reach = dict(zip(customers, await reaches_of(info, customers, 2), strict=True))
+    ranked = sorted(
+        changes,
+        key=lambda c: (
+            -alert_priority(c.from_type, c.to_type, reach[c.customer_id]),
+            -c.at.timestamp(),
+            c.customer_id,
+        ),
+    )
+    return [StateChange(record=c) for c in ranked]
+
+
+__all__ = ["Advocate", "TriageItem", "alerts", "top_advocates", "triage_items"]

@@ -1,10 +1,10 @@
 """Ranking unanswered interactions by urgency: a pure function of posts, reach and the clock.
 
-``urgency = TYPE_WEIGHT[type] x (waiting / SLA) x (1 + log10(1 + reach))``
-
-so a post that has used up more of its type's SLA comes first, a USED_TO_BE customer outranks a
-patient one waiting as long, and a customer many peers hear outranks one few do. Ties go to the
-earlier due time, then the id.
+The weight is :func:`graphsvc.analytics.interaction_priority` (one formula for every reach-aware
+ranking): ``URGENCY[type] x (1 + log10(1 + reach)) x (1 + overdue)``, where ``overdue`` is how many
+SLAs past its due time the post is (0 until then). So a USED_TO_BE customer comes before a patient
+one, a customer many peers hear comes before one few do, and anything overdue keeps rising. Ties go
+to the earlier due time, then the id.
 
 >>> from datetime import UTC, datetime, timedelta
 >>> from graphsvc.model import Classification, CustomerType, Post
@@ -13,27 +13,17 @@ earlier due time, then the id.
 ...                        needs_response=True, sla=timedelta(hours=24))
 >>> post = Post(id="x:1", text="help", created_at=t0, author_id="x:9", classification=label)
 >>> [round(e.urgency, 2) for e in rank([post], {"x:9": 9}, t0 + timedelta(hours=48))]
-[8.0]
+[2.4]
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from graphsvc.analytics import interaction_priority
 from graphsvc.model import CustomerType, Post
-
-TYPE_WEIGHT: Mapping[CustomerType, float] = {
-    CustomerType.USED_TO_BE: 4.0,
-    CustomerType.FUTURE: 3.0,
-    CustomerType.PASSIVE: 2.0,
-    CustomerType.COLLABORATIVE: 1.5,
-    CustomerType.ADVOCATE: 1.0,
-    CustomerType.VENTING: 0.5,
-    CustomerType.OTHER: 0.5,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +40,9 @@ class TriageEntry:
 
 
 def urgency(kind: CustomerType, waiting: float, sla: float, reach: int) -> float:
-    return TYPE_WEIGHT[kind] * max(waiting, 0.0) / max(sla, 1.0) * (1.0 + math.log10(1 + max(reach, 0)))
+    """The triage weight of a post of type ``kind`` that has waited ``waiting`` of ``sla`` seconds."""
+    overdue = max(waiting - sla, 0.0) / max(sla, 1.0)
+    return interaction_priority(kind, reach, overdue)
 
 
 def rank(posts: Iterable[Post], reach: Mapping[str, int], now: datetime) -> list[TriageEntry]:

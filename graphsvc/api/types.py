@@ -3,11 +3,13 @@ through the request's DataLoaders, so a list of N items costs one store call per
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
+from graphsvc.analytics import alert_priority, peer_reach
 from graphsvc.api.connections import (
     AFTER_HELP,
     FIRST_HELP,
@@ -21,10 +23,10 @@ from graphsvc.api.context import Info
 from graphsvc.api.enums import CustomerOrder, CustomerType
 from graphsvc.api.fields import field
 from graphsvc.api.ids import NodeKind, node_id
-from graphsvc.api.loaders import PageKey
+from graphsvc.api.loaders import EngagedKey, PageKey
 from graphsvc.api.permissions import SENSITIVE
 from graphsvc.errors import BadUserInput, NotFound
-from graphsvc.model import Account
+from graphsvc.model import Account, Metrics
 from graphsvc.model import Brand as DomainBrand
 from graphsvc.model import Classification as DomainClassification
 from graphsvc.model import CustomerState as DomainState
@@ -42,6 +44,51 @@ class Node:
     id: strawberry.ID = strawberry.field(
         description="The object's API id: its kind, a colon, its platform id or key."
     )
+
+
+BrandName = Annotated[str, strawberry.argument(description="A brand key, handle or alias.")]
+
+
+async def customer_by_id(info: Info, account_id: str) -> Customer | None:
+    found = await info.context.loaders.accounts.load(account_id)
+    return Customer.of(found) if found else None
+
+
+async def post_by_id(info: Info, post_id: str) -> Post | None:
+    found = await info.context.loaders.posts.load(post_id)
+    return Post.of(found) if found else None
+
+
+async def brand_by_key(info: Info, key: str) -> Brand | None:
+    found = await info.context.loaders.brands.load(key)
+    return Brand.of(found) if found else None
+
+
+def check_hops(hops: int) -> int:
+    if hops not in (1, 2):
+        raise BadUserInput(f"hops must be 1 or 2, got {hops}")
+    return hops
+
+
+async def reach_of(info: Info, account_id: str, hops: int) -> int:
+    """Peer reach: the stored number first; computed from the shared projection when it is missing
+    or stale (new follow edges were written since the stored numbers were)."""
+    return (await reaches_of(info, [account_id], hops))[0]
+
+
+async def reaches_of(info: Info, account_ids: Sequence[str], hops: int) -> list[int]:
+    """:func:`reach_of` for several accounts with one metrics load."""
+    graph = info.context.services.graph
+    stored: Sequence[Metrics | None] = [None] * len(account_ids)
+    if not graph.metrics_stale:
+        stored = await info.context.loaders.metrics.load_many(list(account_ids))
+    if all(m is not None for m in stored):
+        return [(m.reach1 if hops == 1 else m.reach2) if m else 0 for m in stored]
+    p = await graph.projection()
+    return [
+        (m.reach1 if hops == 1 else m.reach2) if m else peer_reach(p, a, hops)
+        for a, m in zip(account_ids, stored, strict=True)
+    ]
 
 
 async def brand_key_of(info: Info, name: str) -> str:
@@ -87,43 +134,54 @@ class Customer(Node):
     async def brand(self, info: Info) -> Brand | None:
         if self.account.brand is None:
             return None
-        found = await info.context.loaders.brands.load(self.account.brand)
-        return Brand.of(found) if found else None
+        return await brand_by_key(info, self.account.brand)
 
     @field(
         description="Distinct accounts that can hear this customer through follower links (without "
-        "themself): hops 1 = followers, hops 2 adds followers of followers. Null until reach is computed."
+        "themself): hops 1 = followers, hops 2 adds followers of followers. The stored number, or "
+        "computed from the follower graph when none is stored yet or new follows made it stale."
     )
     async def peer_reach(
         self,
         info: Info,
         hops: Annotated[int, strawberry.argument(description="1 or 2.")] = 2,
-    ) -> int | None:
-        if hops not in (1, 2):
-            raise BadUserInput(f"hops must be 1 or 2, got {hops}")
-        metrics = await info.context.loaders.metrics.load(self.account.id)
-        if metrics is None:
-            return None
-        return metrics.reach1 if hops == 1 else metrics.reach2
+    ) -> int:
+        return await reach_of(info, self.account.id, check_hops(hops))
 
-    @field(description="The stored influence score; null until computed.")
+    @field(
+        description="The stored influence score (PageRank on the follower graph: an account followed "
+        "by well-followed accounts ranks higher; all scores sum to 1); null until computed."
+    )
     async def influence(self, info: Info) -> float | None:
         metrics = await info.context.loaders.metrics.load(self.account.id)
         return metrics.influence if metrics else None
+
+    @field(
+        description="Of this customer's audience (peer reach at `hops`), how many accounts have "
+        "themselves interacted with the brand: the part of the audience that already knows it."
+    )
+    async def engaged_reach(
+        self,
+        info: Info,
+        brand: BrandName,
+        hops: Annotated[int, strawberry.argument(description="1 or 2.")] = 1,
+    ) -> int:
+        key = await brand_key_of(info, brand)
+        return await info.context.loaders.engaged.load(EngagedKey(self.account.id, key, check_hops(hops)))
 
     @field(description="The customer's current state toward one brand; null when they have none.")
     async def state_for(
         self,
         info: Info,
-        brand: Annotated[str, strawberry.argument(description="A brand key, handle or alias.")],
+        brand: BrandName,
     ) -> CustomerState | None:
         key = await brand_key_of(info, brand)
         states = await info.context.loaders.states.load(self.account.id)
-        return next((CustomerState(state=s) for s in states if s.brand == key), None)
+        return next((CustomerState(record=s) for s in states if s.brand == key), None)
 
     @field(description="The customer's current state toward every brand they have one for.")
     async def states(self, info: Info) -> list[CustomerState]:
-        return [CustomerState(state=s) for s in await info.context.loaders.states.load(self.account.id)]
+        return [CustomerState(record=s) for s in await info.context.loaders.states.load(self.account.id)]
 
     @field(description="The customer's interactions (posts concerning brands), newest first.")
     async def interactions(
@@ -250,8 +308,7 @@ class Response:
     async def post(self, info: Info) -> Post | None:
         if self.response.post_id is None:
             return None
-        found = await info.context.loaders.posts.load(self.response.post_id)
-        return Post.of(found) if found else None
+        return await post_by_id(info, self.response.post_id)
 
 
 @strawberry.type(description="A post: an interaction of a customer with brands, or a brand's own reply.")
@@ -288,8 +345,7 @@ class Post(Node):
 
     @field(description="Who wrote the post.")
     async def author(self, info: Info) -> Customer | None:
-        found = await info.context.loaders.accounts.load(self.post.author_id)
-        return Customer.of(found) if found else None
+        return await customer_by_id(info, self.post.author_id)
 
     @field(description="The brands the post concerns.")
     async def brands(self, info: Info) -> list[Brand]:
@@ -300,8 +356,7 @@ class Post(Node):
     async def in_reply_to(self, info: Info) -> Post | None:
         if self.post.in_reply_to is None:
             return None
-        found = await info.context.loaders.posts.load(self.post.in_reply_to)
-        return Post.of(found) if found else None
+        return await post_by_id(info, self.post.in_reply_to)
 
     @field(description="Direct replies to this post, oldest first.")
     async def replies(
@@ -345,64 +400,67 @@ class Post(Node):
         return Response(response=self.post.response) if self.post.response else None
 
 
+async def _customer_of(root: CustomerState | StateChange, info: Info) -> Customer | None:
+    return await customer_by_id(info, root.record.customer_id)
+
+
+async def _brand_of(root: CustomerState | StateChange, info: Info) -> Brand | None:
+    return await brand_by_key(info, root.record.brand)
+
+
+async def _post_of(root: CustomerState | StateChange, info: Info) -> Post | None:
+    return await post_by_id(info, root.record.post_id)
+
+
+# CustomerState and StateChange both say who, toward which brand, and which post: one resolver each.
+
+
 @strawberry.type(description="A customer's current state toward one brand, since when, and why.")
 class CustomerState:
-    state: strawberry.Private[DomainState]
-
-    @field(description="The customer.")
-    async def customer(self, info: Info) -> Customer | None:
-        found = await info.context.loaders.accounts.load(self.state.customer_id)
-        return Customer.of(found) if found else None
-
-    @field(description="The brand.")
-    async def brand(self, info: Info) -> Brand | None:
-        found = await info.context.loaders.brands.load(self.state.brand)
-        return Brand.of(found) if found else None
+    record: strawberry.Private[DomainState]
+    customer: Customer | None = strawberry.field(resolver=_customer_of, description="The customer.")
+    brand: Brand | None = strawberry.field(resolver=_brand_of, description="The brand.")
+    post: Post | None = strawberry.field(
+        resolver=_post_of, description="The post that put the customer in this state."
+    )
 
     @field(description="The state: the type of the latest classified interaction.")
     def type(self) -> CustomerType:
-        return CustomerType.of(self.state.type)
+        return CustomerType.of(self.record.type)
 
     @field(description="When the customer entered this state.")
     def since(self) -> datetime:
-        return self.state.since
-
-    @field(description="The post that put the customer in this state.")
-    async def post(self, info: Info) -> Post | None:
-        found = await info.context.loaders.posts.load(self.state.post_id)
-        return Post.of(found) if found else None
+        return self.record.since
 
 
 @strawberry.type(description="A customer's state toward a brand changed because of a post.")
 class StateChange:
-    change: strawberry.Private[DomainChange]
-
-    @field(description="The customer whose state changed.")
-    async def customer(self, info: Info) -> Customer | None:
-        found = await info.context.loaders.accounts.load(self.change.customer_id)
-        return Customer.of(found) if found else None
-
-    @field(description="The brand the state is toward.")
-    async def brand(self, info: Info) -> Brand | None:
-        found = await info.context.loaders.brands.load(self.change.brand)
-        return Brand.of(found) if found else None
+    record: strawberry.Private[DomainChange]
+    customer: Customer | None = strawberry.field(
+        resolver=_customer_of, description="The customer whose state changed."
+    )
+    brand: Brand | None = strawberry.field(resolver=_brand_of, description="The brand the state is toward.")
+    post: Post | None = strawberry.field(resolver=_post_of, description="The post that changed the state.")
 
     @field(name="from", description="The state before; null for the customer's first state.")
     def from_(self) -> CustomerType | None:
-        return CustomerType.of(self.change.from_type) if self.change.from_type else None
+        return CustomerType.of(self.record.from_type) if self.record.from_type else None
 
     @field(description="The state after.")
     def to(self) -> CustomerType:
-        return CustomerType.of(self.change.to_type)
+        return CustomerType.of(self.record.to_type)
 
     @field(description="When it changed: the time of the post that changed it.")
     def at(self) -> datetime:
-        return self.change.at
+        return self.record.at
 
-    @field(description="The post that changed the state.")
-    async def post(self, info: Info) -> Post | None:
-        found = await info.context.loaders.posts.load(self.change.post_id)
-        return Post.of(found) if found else None
+    @field(
+        description="How urgent this change is as an alert: the new state's urgency times "
+        "1 + log10(1 + the customer's 2-hop peer reach), doubled for an advocate who turned USED_TO_BE."
+    )
+    async def priority(self, info: Info) -> float:
+        reach = await reach_of(info, self.record.customer_id, 2)
+        return alert_priority(self.record.from_type, self.record.to_type, reach)
 
 
 @strawberry.type(description="What the classifier says about a text, and why.")

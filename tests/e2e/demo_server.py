@@ -2,8 +2,7 @@
 
 Loads the demo into a fresh SQLite store in DIR, creates an admin key, and serves ``create_app`` with
 GraphiQL on and the key injected as ``demo_key`` (what ``graphsvc demo`` does), printing one line
-``READY <url>`` once it listens. Until the API mounts the pages itself (``page_routes`` and the
-``GET /graphql`` hook), it mounts them here, the same way, so the tests exercise the real app.
+``READY <url>`` once it listens. The app serves the pages itself, so the tests exercise the real app.
 """
 
 from __future__ import annotations
@@ -12,31 +11,12 @@ import sys
 from pathlib import Path
 
 import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
 
-from graphsvc.api import http as api_http
 from graphsvc.api.app import create_app
 from graphsvc.config import Settings
 from graphsvc.demo import prepare_demo
 from graphsvc.keys import create_key
 from graphsvc.stores import open_store
-from graphsvc.web.pages import STATIC_PATH, graphiql_response, page_routes
-
-
-def _mount_pages_if_missing(app: Starlette, settings: Settings) -> None:
-    paths = {getattr(route, "path", None) for route in app.router.routes}
-    if STATIC_PATH in paths:
-        return
-    print("demo_server: the app does not mount the pages yet; mounting them here", file=sys.stderr)
-    app.router.routes[:0] = page_routes(settings)
-    # The API's GET /graphql HTML hook calls graphiql_page(settings); answer with ours.
-    api_http.graphiql_page = _graphiql_html  # type: ignore[attr-defined]
-
-
-def _graphiql_html(settings: Settings) -> str:
-    request = Request({"type": "http", "root_path": "", "headers": []})
-    return bytes(graphiql_response(request, settings).body).decode()
 
 
 def main(port: int, folder: Path) -> None:
@@ -51,7 +31,6 @@ def main(port: int, folder: Path) -> None:
         store=url, host="127.0.0.1", port=port, graphiql=True, introspection=True, demo_key=key
     )
     app = create_app(settings)
-    _mount_pages_if_missing(app, settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     original = server.startup

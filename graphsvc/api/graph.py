@@ -1,0 +1,86 @@
+"""The follower graph of one API process: one shared :class:`~graphsvc.analytics.Projection`.
+
+Built lazily from ``store.iter_follows()`` on first use, on a worker thread, once (concurrent first
+requests wait for the same build), and shared by every request: a projection is immutable, so a
+request only ever holds a reference, never a copy. When ``addFollows`` stores new edges,
+:meth:`FollowerGraph.edges_added` patches it with :func:`graphsvc.analytics.refresh.update`, which
+also rewrites the stored reach and influence that changed, so the ranking queries stay right.
+
+Stored metrics are read first; they are *stale* while a refresh runs or after one failed, and then
+:attr:`FollowerGraph.metrics_stale` tells resolvers to compute from the projection instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import anyio.to_thread
+
+from graphsvc.analytics import Projection, build_projection, peer_reach
+from graphsvc.analytics.refresh import Analysis, analyze, compute, update
+from graphsvc.stores.base import Store
+
+
+class FollowerGraph:
+    """The app's projection and the analysis kept after an incremental refresh."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._projection: Projection | None = None
+        self._analysis: Analysis | None = None
+        self._lock: asyncio.Lock | None = None
+        self.metrics_stale = False
+        self.builds = 0  # projections built from the store (tests check it is one per app)
+
+    def _guard(self) -> asyncio.Lock:
+        # created on first use, inside the event loop that serves the app
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
+
+    @property
+    def loaded(self) -> Projection | None:
+        """The projection if it is built, without building it."""
+        return self._projection
+
+    async def projection(self) -> Projection:
+        """The shared projection; the first call builds it on a worker thread."""
+        if self._projection is not None:
+            return self._projection
+        async with self._guard():
+            if self._projection is None:
+                self._projection = await anyio.to_thread.run_sync(self._build)
+            return self._projection
+
+    def _build(self) -> Projection:
+        self.builds += 1
+        return build_projection(self.store.iter_follows())
+
+    async def reach(self, account_id: str, hops: int) -> int:
+        """Peer reach computed from the projection (0 for accounts without followers)."""
+        return peer_reach(await self.projection(), account_id, hops)
+
+    async def edges_added(self, edges: Sequence[tuple[str, str]]) -> None:
+        """Patch the projection with edges the store has just accepted and refresh stored metrics."""
+        async with self._guard():
+            self.metrics_stale = True
+            try:
+                analysis = await anyio.to_thread.run_sync(self._refresh, list(edges))
+            except BaseException:
+                # the store has the edges; rebuild from it on next use, keep computing reach ourselves
+                self._projection = None
+                self._analysis = None
+                raise
+            self._analysis = analysis
+            self._projection = analysis.projection
+            self.metrics_stale = False
+
+    def _refresh(self, edges: list[tuple[str, str]]) -> Analysis:
+        previous = self._analysis
+        if previous is None and self._projection is not None:
+            previous = compute(self._projection)
+        if previous is None:
+            self.builds += 1
+            return analyze(self.store).analysis
+        return update(self.store, previous, edges).analysis
