@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from graphsvc.analytics.projection import ProjectionBuilder, build_projection, from_arrays
+from graphsvc.analytics.projection import (
+    ProjectionBuilder,
+    build_projection,
+    build_projection_from_codes,
+    from_arrays,
+)
+from graphsvc.model import Account
+from graphsvc.stores.base import FollowCodes
+from graphsvc.stores.sqlite import SqliteStore
 from tests.analytics_graphs import EDGE_LISTS, Edge, digraph, projection_of
 
 
@@ -80,3 +90,38 @@ def test_projection_nbytes_is_compact() -> None:
     edges = [(f"x:{i}", f"x:{(i + j) % 1000}") for i in range(1000) for j in range(1, 11)]
     p = build_projection([edges])
     assert p.nbytes / p.n_edges < 16
+
+
+def test_projection_from_codes_equals_projection_from_strings(tmp_path: Path) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    try:
+        store.upsert_accounts([Account(id="x:idle")])  # no edge: in neither projection
+        edges = [(f"x:{i}", f"x:{(i * 7 + 3) % 50}") for i in range(300)] + [("x:ñandú", "x:1")]
+        store.upsert_follows(edges[:120])
+        store.upsert_follows(edges[100:])
+        by_strings = build_projection(store.iter_follows(batch_size=64))
+        by_codes = build_projection_from_codes(store.iter_follow_codes(batch_size=64))
+    finally:
+        store.close()
+    assert by_codes.index_of("x:idle") is None
+    for name in ("ids", "indptr", "indices"):
+        assert np.array_equal(getattr(by_codes, name), getattr(by_strings, name)), name
+
+
+@settings(max_examples=100, deadline=None)
+@given(EDGE_LISTS)
+def test_projection_from_codes_numbered_as_first_seen_matches(edges: list[Edge]) -> None:
+    numbers: dict[str, int] = {}
+    codes = np.array(
+        [numbers.setdefault(end, len(numbers)) for edge in edges for end in edge], dtype=np.int64
+    )
+    batch = FollowCodes(ids=list(numbers), src=codes[0::2], dst=codes[1::2])
+    p, q = build_projection_from_codes([batch]), projection_of(edges)
+    for name in ("ids", "indptr", "indices"):
+        assert np.array_equal(getattr(p, name), getattr(q, name)), name
+
+
+def test_projection_from_codes_merges_an_id_named_twice() -> None:
+    batch = FollowCodes(ids=["x:a", "x:b", "x:a"], src=np.array([0, 2]), dst=np.array([1, 1]))
+    p = build_projection_from_codes([batch])
+    assert (p.n_nodes, p.n_edges, p.followers("x:b")) == (2, 1, ["x:a"])

@@ -341,3 +341,20 @@ def test_store_many_pages_equal_single_pages(store: Store) -> None:
     after = store.list_followers("x:1", 2).end_cursor
     assert store.list_followers_many(["x:1", "x:2"], 2, after)["x:1"] == store.list_followers("x:1", 2, after)
     assert [a.id for a in store.list_followers_many(["x:1", "x:2"], 5)["x:2"].items] == ["x:1", "x:f0"]
+
+
+def test_store_follow_codes_name_every_edge_once(store: Store) -> None:
+    store.upsert_accounts([Account(id="x:idle", handle="idle")])
+    edges = [(f"x:{i}", f"x:{(i * 3 + 1) % 7}") for i in range(7)] + [("x:ñ", "x:0"), ("x:0", "x:ñ")]
+    store.upsert_follows(Follow(a, b) for a, b in edges)
+    ids: list[str] = []
+    decoded: list[tuple[str, str]] = []
+    for batch in store.iter_follow_codes(batch_size=3):
+        ids += batch.ids
+        assert batch.src.shape == batch.dst.shape and len(batch.src) <= 3
+        assert all(0 <= code < len(ids) for code in [*batch.src.tolist(), *batch.dst.tolist()])
+        decoded += [(ids[a], ids[b]) for a, b in zip(batch.src.tolist(), batch.dst.tolist(), strict=True)]
+    assert len(ids) == len(set(ids))
+    expected = sorted((a, b) for a, b in edges if a != b)
+    assert sorted(decoded) == expected == sorted(e for batch in store.iter_follows() for e in batch)
+    assert sum(len(b.src) for b in store.iter_follow_codes()) == len(expected)  # one batch, from the start

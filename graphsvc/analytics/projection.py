@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graphsvc.analytics import _kernels
+from graphsvc.stores.base import FollowCodes
 
 IntArray = npt.NDArray[np.int32]
 OffsetArray = npt.NDArray[np.int64]
@@ -149,7 +150,19 @@ class ProjectionBuilder:
         """Add edges already numbered against ``ids`` (e.g. another projection's)."""
         if ids.shape[0] == 0:
             return
-        remap = self._intern(b"\n".join(ids.tolist()), int(ids.shape[0]))
+        self._add_numbered(b"\n".join(ids.tolist()), int(ids.shape[0]), src, dst)
+
+    def add_named(
+        self, ids: Sequence[str], src: npt.NDArray[np.integer[Any]], dst: npt.NDArray[np.integer[Any]]
+    ) -> None:
+        """Add edges numbered against ``ids`` (node ``i`` is named ``ids[i]``)."""
+        if ids:
+            self._add_numbered("\n".join(ids).encode(), len(ids), src, dst)
+
+    def _add_numbered(
+        self, joined: bytes, count: int, src: npt.NDArray[np.integer[Any]], dst: npt.NDArray[np.integer[Any]]
+    ) -> None:
+        remap = self._intern(joined, count)
         self._src.append(remap[src])
         self._dst.append(remap[dst])
         self.edges_seen += int(src.shape[0])
@@ -182,6 +195,46 @@ def build_projection(batches: Iterable[Edges]) -> Projection:
     for batch in batches:
         builder.add(batch)
     return builder.build()
+
+
+def build_projection_from_codes(batches: Iterable[FollowCodes]) -> Projection:
+    """The projection of ``store.iter_follow_codes()``: equal to :func:`build_projection` of
+    ``store.iter_follows()``, without a str per endpoint. Accounts without an edge are left out.
+
+    >>> c = FollowCodes(ids=["x:b", "x:a", "x:idle"], src=np.array([1]), dst=np.array([0]))
+    >>> p = build_projection_from_codes([c])
+    >>> p.id_list(), p.followers("x:b")
+    (['x:a', 'x:b'], ['x:a'])
+    """
+    ids: list[str] = []
+    src_parts: list[IntArray] = []
+    dst_parts: list[IntArray] = []
+    for batch in batches:
+        ids += batch.ids
+        if len(ids) >= 2**31 - 1:
+            raise ValueError(f"{len(ids)} accounts exceed the int32 node numbers of the projection")
+        src_parts.append(batch.src.astype(np.int32))
+        dst_parts.append(batch.dst.astype(np.int32))
+    src = np.concatenate(src_parts) if src_parts else np.empty(0, np.int32)
+    dst = np.concatenate(dst_parts) if dst_parts else np.empty(0, np.int32)
+    used = np.zeros(len(ids), dtype=bool)
+    used[src] = True
+    used[dst] = True
+    if not used.all():
+        renumber = (np.cumsum(used, dtype=np.int32) - 1).astype(np.int32)
+        ids = [ids[i] for i in np.flatnonzero(used).tolist()]
+        src, dst = renumber[src], renumber[dst]
+    table = _bytes_table(ids)
+    order = np.argsort(table, kind="stable")
+    ordered = table[order]
+    if ordered.shape[0] > 1 and not (ordered[1:] != ordered[:-1]).all():
+        builder = ProjectionBuilder()  # an id named twice: let the hash table merge them
+        builder.add_named(ids, src, dst)
+        return builder.build()
+    rank = np.empty(len(ids), dtype=np.int32)
+    rank[order] = np.arange(len(ids), dtype=np.int32)
+    indptr, indices = _kernels.csr_from_edges(rank[src], rank[dst], len(ids))
+    return Projection(ids=ordered, indptr=indptr, indices=indices)
 
 
 def from_arrays(src: Any, dst: Any, ids: Sequence[str] | None = None) -> Projection:

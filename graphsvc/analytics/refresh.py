@@ -1,7 +1,7 @@
 """Recompute and store every account's reach and influence: ``graphsvc analyze`` and after loads.
 
-Only the :class:`~graphsvc.stores.base.Store` Protocol is used: ``iter_follows`` to stream the
-graph in, ``put_metrics`` to write results out, so every backend gets the same analytics.
+Only the :class:`~graphsvc.stores.base.Store` Protocol is used: ``iter_follow_codes`` to stream
+the graph in, ``put_metrics`` to write results out, so every backend gets the same analytics.
 :func:`analyze` rebuilds everything; :func:`update` patches a previous :class:`Analysis` with new
 edges and recomputes 2-hop reach only where it can have changed (the followees of new edges and
 the accounts those followees follow), falling back to a full pass when that is most of the graph.
@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from graphsvc.analytics import _kernels
 from graphsvc.analytics.influence import pagerank
-from graphsvc.analytics.projection import Edges, Projection, build_projection
+from graphsvc.analytics.projection import Edges, Projection, build_projection, build_projection_from_codes
 from graphsvc.analytics.reach import ReachTable, all_reach
 from graphsvc.model import Metrics
 from graphsvc.stores.base import Store
@@ -83,7 +83,7 @@ def analyze(store: Store, batch_size: int = 100_000) -> AnalyzeReport:
     """Stream the follower graph out of ``store``, compute everything, write every account's metrics."""
     seconds: dict[str, float] = {}
     t = time.perf_counter()
-    p = build_projection(store.iter_follows(batch_size))
+    p = _projection_of(store, batch_size)
     seconds["projection"] = time.perf_counter() - t
     a = _timed_compute(p, seconds)
     t = time.perf_counter()
@@ -92,6 +92,14 @@ def analyze(store: Store, batch_size: int = 100_000) -> AnalyzeReport:
     return AnalyzeReport(
         analysis=a, mode="full", accounts=p.n_nodes, edges=p.n_edges, written=written, seconds=seconds
     )
+
+
+def _projection_of(store: Store, batch_size: int) -> Projection:
+    """The store's follower graph, read as account numbers where the store can (5-10x faster)."""
+    codes = getattr(store, "iter_follow_codes", None)
+    if codes is None:  # a store written against the Protocol before iter_follow_codes existed
+        return build_projection(store.iter_follows(batch_size))
+    return build_projection_from_codes(codes(batch_size))
 
 
 def _timed_compute(p: Projection, seconds: dict[str, float]) -> Analysis:

@@ -16,6 +16,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
+import numpy as np
+import numpy.typing as npt
+
 from graphsvc.model import (
     Account,
     ApiKey,
@@ -40,6 +43,21 @@ class Page(Generic[T]):
     items: tuple[T, ...]
     end_cursor: str | None
     has_next: bool
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FollowCodes:
+    """One batch of follow edges as account numbers (see :meth:`Store.iter_follow_codes`).
+
+    Numbers are dense and count on across the batches of one iteration: ``ids`` names the numbers
+    this batch introduces, ``len(ids before) .. len(ids before) + len(ids) - 1``, each id once;
+    ``src`` (follower) and ``dst`` (followee) only use numbers introduced by this batch or an
+    earlier one. Ids may name accounts without an edge (a projection leaves them out).
+    """
+
+    ids: Sequence[str]
+    src: npt.NDArray[np.int64]
+    dst: npt.NDArray[np.int64]
 
 
 class CustomerOrder(StrEnum):
@@ -189,6 +207,10 @@ class Store(Protocol):
 
     def iter_follows(self, batch_size: int = 100_000) -> Iterator[list[tuple[str, str]]]:
         """Every follow edge as (follower, followee), in batches, for building projections."""
+
+    def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowCodes]:
+        """Every follow edge as integer arrays in batches of about ``batch_size``, with the ids
+        of the numbers used: what projections are built from without one str per endpoint."""
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]: ...
 

@@ -34,6 +34,7 @@ from graphsvc.model import (
 from graphsvc.stores.base import (
     CustomerFilter,
     CustomerOrder,
+    FollowCodes,
     InteractionFilter,
     InteractionOrder,
     Page,
@@ -667,6 +668,11 @@ class SqliteStore:
                 yield batch
         finally:
             conn.close()
+
+    def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowCodes]:
+        from graphsvc.stores.sqlite_follows import read_follow_codes  # loads numba: only when asked
+
+        return read_follow_codes(self.path, batch_size)
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]:
         found: dict[str, Metrics] = {}
