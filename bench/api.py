@@ -1,10 +1,15 @@
 """API benchmark: requests/s and latency of two real queries against ``graphsvc serve`` (one worker)
 on the demo data, and of a stock strawberry "hello" endpoint measured in the same run.
 
-    python bench/api.py [--seconds 10] [--clients 16 64]
+    python bench/api.py [--seconds 10] [--clients 16 64] [--rounds 2] [--baseline REV]
 
 Needs ``wrk`` (Debian package ``wrk``) as the load generator. Prints a table and writes
 ``bench/results/api.json``. Target: >= 1,500 req/s and p99 <= 25 ms at 16 clients.
+
+The machine is shared, so nothing is compared across runs: every server (this checkout, the hello
+endpoint, and with ``--baseline REV`` the API as it was at git revision REV, served from a
+``git archive`` of it on the same store) is measured in the same run, in interleaved rounds; the
+table shows the median round of each.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -139,10 +143,38 @@ def run_wrk(
     return result
 
 
+def checkout(rev: str, folder: Path) -> Path:
+    """The tree of ``rev`` in ``folder`` (git archive: the repository itself is not touched)."""
+    archive = subprocess.run(["git", "archive", rev], cwd=REPO, capture_output=True, check=True).stdout
+    folder.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def start_api(store_url: str, port: int, tree: Path | None) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    if tree is not None:  # put the old tree ahead of the editable install
+        env["PYTHONPATH"] = str(tree)
+    return subprocess.Popen(
+        [sys.executable, "-m", "graphsvc", "serve", "--store", store_url, "--port", str(port)],
+        cwd=tree or REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def median_round(results: list[dict[str, Any]]) -> dict[str, Any]:
+    ordered = sorted(results, key=lambda r: r["rps"])
+    return {**ordered[len(ordered) // 2], "rounds_rps": [round(r["rps"]) for r in results]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per measurement")
     parser.add_argument("--clients", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (median shown)")
+    parser.add_argument("--baseline", metavar="REV", help="also measure the API at this git revision")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
@@ -152,53 +184,60 @@ def main() -> int:
     key, busy = prepare(store_url)
     script = work / "post.lua"
     script.write_text(LUA)
-    api_port, hello_port = free_port(), free_port()
-    api = subprocess.Popen(
-        [sys.executable, "-m", "graphsvc", "serve", "--store", store_url, "--port", str(api_port)],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    servers: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
+    port = free_port()
+    servers["api"] = (start_api(store_url, port, None), f"http://127.0.0.1:{port}")
+    if args.baseline:
+        port = free_port()
+        tree = checkout(args.baseline, work / "baseline")
+        servers[f"api@{args.baseline}"] = (start_api(store_url, port, tree), f"http://127.0.0.1:{port}")
+    port = free_port()
     hello = subprocess.Popen(
-        [sys.executable, "-c", HELLO_APP.replace("{port}", str(hello_port))],
+        [sys.executable, "-c", HELLO_APP.replace("{port}", str(port))],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    rows: list[dict[str, Any]] = []
+    servers["hello"] = (hello, f"http://127.0.0.1:{port}")
+    results: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     try:
-        wait_up(f"http://127.0.0.1:{api_port}/healthz", api)
-        wait_up(f"http://127.0.0.1:{hello_port}/graphql", hello)
-        targets = deque(
-            [
-                (name, f"http://127.0.0.1:{api_port}/graphql", {"query": q, "variables": {"id": busy}}, key)
-                for name, q in QUERIES.items()
-            ]
-        )
-        targets.append(
-            ("strawberry hello", f"http://127.0.0.1:{hello_port}/graphql", {"query": "{ hello }"}, "")
-        )
-        for name, url, body, auth in targets:
+        targets: list[tuple[str, str, str, dict[str, Any], str]] = []
+        for server, (process, base) in servers.items():
+            wait_up(f"{base}/healthz" if server != "hello" else f"{base}/graphql", process)
+            if server == "hello":
+                targets.append((server, "strawberry hello", f"{base}/graphql", {"query": "{ hello }"}, ""))
+                continue
+            for name, q in QUERIES.items():
+                body = {"query": q, "variables": {"id": busy}}
+                targets.append((server, name, f"{base}/graphql", body, key))
+        for _, _, url, body, auth in targets:
             check = httpx.post(
                 url, json=body, headers={"authorization": f"Bearer {auth}"} if auth else {}
             ).json()
             assert "errors" not in check, check
             run_wrk(url, body, auth, 16, 2, script)  # warm up
+        for _ in range(args.rounds):
             for clients in args.clients:
-                result = run_wrk(url, body, auth, clients, args.seconds, script)
-                rows.append({"query": name, "clients": clients, **result})
+                for server, name, url, body, auth in targets:
+                    result = run_wrk(url, body, auth, clients, args.seconds, script)
+                    results.setdefault((server, name, clients), []).append(result)
     finally:
-        for process in (api, hello):
+        for process, _ in servers.values():
             process.terminate()
             process.wait(10)
-    hello_rps = {r["clients"]: r["rps"] for r in rows if r["query"] == "strawberry hello"}
+    rows = [
+        {"server": server, "query": name, "clients": clients, **median_round(found)}
+        for (server, name, clients), found in results.items()
+    ]
+    hello_rps = {r["clients"]: r["rps"] for r in rows if r["server"] == "hello"}
     print(
-        f"{'query':28} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'vs hello':>8}"
+        f"{'server':16} {'query':26} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>8} "
+        f"{'errors':>6} {'vs hello':>8}"
     )
-    for r in rows:
+    for r in sorted(rows, key=lambda r: (r["clients"], r["query"], r["server"])):
         r["ratio_to_hello"] = r["rps"] / hello_rps[r["clients"]]
         print(
-            f"{r['query']:28} {r['clients']:7d} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
-            f"{r['errors'] + r['non2xx']:6d} {r['ratio_to_hello']:8.2f}"
+            f"{r['server']:16} {r['query']:26} {r['clients']:7d} {r['rps']:7.0f} {r['p50_ms']:7.2f} "
+            f"{r['p99_ms']:8.2f} {r['errors'] + r['non2xx']:6d} {r['ratio_to_hello']:8.2f}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "api.json").write_text(json.dumps(rows, indent=2))

@@ -17,6 +17,7 @@ from graphsvc.analytics import best_advocate_set, set_reach
 from graphsvc.api.context import Info
 from graphsvc.api.fields import field
 from graphsvc.api.ids import NodeKind, platform_id
+from graphsvc.api.soon import Soon
 from graphsvc.api.types import Customer, customer_by_id
 from graphsvc.errors import BadUserInput, NotFound
 from graphsvc.model import CustomerType
@@ -34,9 +35,9 @@ class AdvocatePick:
     )
     total: int = strawberry.field(description="The set's de-duplicated reach once this advocate is added.")
 
-    @field(description="The advocate.")
-    async def customer(self, info: Info) -> Customer | None:
-        return await customer_by_id(info, self.account_id)
+    @field(description="The advocate.", graphql_type=Customer | None)
+    def customer(self, info: Info) -> Soon[Customer | None]:
+        return customer_by_id(info, self.account_id)
 
 
 @strawberry.type(
@@ -62,13 +63,13 @@ class AudienceOverlap:
         "(0 when both are empty)."
     )
 
-    @field(description="The first customer of the pair (in the order given).")
-    async def a(self, info: Info) -> Customer | None:
-        return await customer_by_id(info, self.a_id)
+    @field(description="The first customer of the pair (in the order given).", graphql_type=Customer | None)
+    def a(self, info: Info) -> Soon[Customer | None]:
+        return customer_by_id(info, self.a_id)
 
-    @field(description="The second customer of the pair.")
-    async def b(self, info: Info) -> Customer | None:
-        return await customer_by_id(info, self.b_id)
+    @field(description="The second customer of the pair.", graphql_type=Customer | None)
+    def b(self, info: Info) -> Soon[Customer | None]:
+        return customer_by_id(info, self.b_id)
 
 
 async def known_customers(info: Info, ids: Sequence[str], limit: int) -> list[str]:

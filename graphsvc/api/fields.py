@@ -20,11 +20,17 @@ def field(
     description: str,
     name: str | None = None,
     permission_classes: Sequence[type[BasePermission]] | None = None,
+    graphql_type: Any | None = None,
 ) -> Callable[[F], F]:
+    """``graphql_type`` names the field's type when the resolver is annotated with a
+    :data:`~graphsvc.api.soon.Soon` (a value now, or an awaitable of it)."""
     return cast(
         "Callable[[F], F]",
         strawberry.field(
-            description=description, name=name, permission_classes=list(permission_classes or [])
+            description=description,
+            name=name,
+            permission_classes=list(permission_classes or []),
+            graphql_type=graphql_type,
         ),
     )
 

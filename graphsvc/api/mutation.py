@@ -147,7 +147,7 @@ class Mutation:
             accepted=len(good),
             rejected=len(errors),
             errors=errors,
-            state_changes=[StateChange(record=c) for c in changes],  # type: ignore[arg-type]
+            state_changes=[StateChange.of(c) for c in changes],  # type: ignore[arg-type]
         )
 
     @mutation(

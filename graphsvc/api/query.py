@@ -215,7 +215,7 @@ class Query:
             return await calls(calls.store.list_state_changes, flt, n, cursor)
 
         items, cursors, more = await fetch_page(fetch, size, after)
-        return connection([StateChange(record=c) for c in items], cursors, more, after)
+        return connection([StateChange.of(c) for c in items], cursors, more, after)
 
     @field(
         description="Unanswered interactions with the brand that need a response, most urgent first: "
@@ -318,4 +318,4 @@ class Query:
             raise BadUserInput("text is longer than 10,000 characters; classify one post at a time")
         services = info.context.services
         label = await services.calls.blocking(lambda: services.classifier.classify(text, lang=lang))
-        return Classification(label=label)
+        return Classification.of(label)

@@ -13,6 +13,7 @@ from graphsvc.analytics import alert_priority
 from graphsvc.api.context import Info
 from graphsvc.api.enums import CustomerType
 from graphsvc.api.fields import field
+from graphsvc.api.soon import Soon
 from graphsvc.api.triage import rank
 from graphsvc.api.types import Customer, Post, StateChange, customer_by_id, reaches_of
 from graphsvc.model import CustomerType as DomainType
@@ -55,9 +56,9 @@ class TriageItem:
     urgency: float = strawberry.field(description="The urgency score; higher is more urgent.")
     rank: int = strawberry.field(description="1 for the most urgent.")
 
-    @field(description="The author.")
-    async def customer(self, info: Info) -> Customer | None:
-        return await customer_by_id(info, self.post.post.author_id)
+    @field(description="The author.", graphql_type=Customer | None)
+    def customer(self, info: Info) -> Soon[Customer | None]:
+        return customer_by_id(info, self.post.post.author_id)
 
 
 async def scan(info: Info, method: Callable[[F, int, str | None], Page[T]], flt: F, limit: int) -> list[T]:
@@ -129,7 +130,7 @@ async def alerts(info: Info, brand: str | None, since: datetime | None) -> list[
             c.customer_id,
         ),
     )
-    return [StateChange(record=c) for c in ranked]
+    return [StateChange.of(c) for c in ranked]
 
 
 __all__ = ["Advocate", "TriageItem", "alerts", "top_advocates", "triage_items"]

@@ -43,4 +43,4 @@ class Subscription:
             key = known.key if known else brand_key(brand)
         async for change in info.context.services.hub.subscribe(key, to.domain() if to else None):
             info.context.__dict__.pop("loaders", None)  # each event reads fresh data, not the first event's
-            yield StateChange(record=change)
+            yield StateChange.of(change)

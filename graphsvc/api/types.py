@@ -3,9 +3,10 @@ through the request's DataLoaders, so a list of N items costs one store call per
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Awaitable, Sequence
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Optional
 
 import strawberry
 
@@ -25,6 +26,7 @@ from graphsvc.api.fields import field
 from graphsvc.api.ids import NodeKind, node_id
 from graphsvc.api.loaders import EngagedKey, PageKey
 from graphsvc.api.permissions import SENSITIVE
+from graphsvc.api.soon import Soon, loaded, settled, then
 from graphsvc.errors import BadUserInput, NotFound
 from graphsvc.model import Account, Metrics
 from graphsvc.model import Brand as DomainBrand
@@ -49,19 +51,16 @@ class Node:
 BrandName = Annotated[str, strawberry.argument(description="A brand key, handle or alias.")]
 
 
-async def customer_by_id(info: Info, account_id: str) -> Customer | None:
-    found = await info.context.loaders.accounts.load(account_id)
-    return Customer.of(found) if found else None
+def customer_by_id(info: Info, account_id: str) -> Soon[Customer | None]:
+    return loaded(info.context.loaders.accounts.load(account_id), lambda a: Customer.of(a) if a else None)
 
 
-async def post_by_id(info: Info, post_id: str) -> Post | None:
-    found = await info.context.loaders.posts.load(post_id)
-    return Post.of(found) if found else None
+def post_by_id(info: Info, post_id: str) -> Soon[Post | None]:
+    return loaded(info.context.loaders.posts.load(post_id), lambda p: Post.of(p) if p else None)
 
 
-async def brand_by_key(info: Info, key: str) -> Brand | None:
-    found = await info.context.loaders.brands.load(key)
-    return Brand.of(found) if found else None
+def brand_by_key(info: Info, key: str) -> Soon[Brand | None]:
+    return loaded(info.context.loaders.brands.load(key), lambda b: Brand.of(b) if b else None)
 
 
 def check_hops(hops: int) -> int:
@@ -70,10 +69,22 @@ def check_hops(hops: int) -> int:
     return hops
 
 
-async def reach_of(info: Info, account_id: str, hops: int) -> int:
+def reach_of(info: Info, account_id: str, hops: int) -> Soon[int]:
     """Peer reach: the stored number first; computed from the shared projection when it is missing
     or stale (new follow edges were written since the stored numbers were)."""
-    return (await reaches_of(info, [account_id], hops))[0]
+    graph = info.context.services.graph
+    if graph.metrics_stale:
+        return graph.reach(account_id, hops)
+    stored = settled(info.context.loaders.metrics.load(account_id))
+    if inspect.isawaitable(stored):
+        return _first(reaches_of(info, [account_id], hops))
+    if stored is None:
+        return graph.reach(account_id, hops)
+    return stored.reach1 if hops == 1 else stored.reach2
+
+
+async def _first(values: Awaitable[list[int]]) -> int:
+    return (await values)[0]
 
 
 async def reaches_of(info: Info, account_ids: Sequence[str], hops: int) -> list[int]:
@@ -105,18 +116,25 @@ async def brand_key_of(info: Info, name: str) -> str:
 )
 class Customer(Node):
     account: strawberry.Private[Account]
+    platform_id: str = strawberry.field(
+        description="The platform-qualified id users know, e.g. `twcs:115712`."
+    )
+    platform: str = strawberry.field(
+        description="The platform the account is on, e.g. `twcs`, `x`, `mastodon`."
+    )
+    follower_count: int | None = strawberry.field(
+        description="The follower count the platform reported, when known."
+    )
 
     @staticmethod
     def of(account: Account) -> Customer:
-        return Customer(id=strawberry.ID(node_id(NodeKind.CUSTOMER, account.id)), account=account)
-
-    @field(description="The platform-qualified id users know, e.g. `twcs:115712`.")
-    def platform_id(self) -> str:
-        return self.account.id
-
-    @field(description="The platform the account is on, e.g. `twcs`, `x`, `mastodon`.")
-    def platform(self) -> str:
-        return self.account.platform
+        return Customer(
+            id=strawberry.ID(node_id(NodeKind.CUSTOMER, account.id)),
+            account=account,
+            platform_id=account.id,
+            platform=account.platform,
+            follower_count=account.followers,
+        )
 
     @field(description="The account's handle (roles analyst, admin).", permission_classes=SENSITIVE)
     def handle(self) -> str | None:
@@ -126,35 +144,37 @@ class Customer(Node):
     def name(self) -> str | None:
         return self.account.name
 
-    @field(description="The follower count the platform reported, when known.")
-    def follower_count(self) -> int | None:
-        return self.account.followers
-
-    @field(description="The brand this account belongs to; null for customers.")
-    async def brand(self, info: Info) -> Brand | None:
+    @field(
+        description="The brand this account belongs to; null for customers.",
+        graphql_type=Optional["Brand"],
+    )
+    def brand(self, info: Info) -> Soon[Brand | None]:
         if self.account.brand is None:
             return None
-        return await brand_by_key(info, self.account.brand)
+        return brand_by_key(info, self.account.brand)
 
     @field(
         description="Distinct accounts that can hear this customer through follower links (without "
         "themself): hops 1 = followers, hops 2 adds followers of followers. The stored number, or "
-        "computed from the follower graph when none is stored yet or new follows made it stale."
+        "computed from the follower graph when none is stored yet or new follows made it stale.",
+        graphql_type=int,
     )
-    async def peer_reach(
+    def peer_reach(
         self,
         info: Info,
         hops: Annotated[int, strawberry.argument(description="1 or 2.")] = 2,
-    ) -> int:
-        return await reach_of(info, self.account.id, check_hops(hops))
+    ) -> Soon[int]:
+        return reach_of(info, self.account.id, check_hops(hops))
 
     @field(
         description="The stored influence score (PageRank on the follower graph: an account followed "
-        "by well-followed accounts ranks higher; all scores sum to 1); null until computed."
+        "by well-followed accounts ranks higher; all scores sum to 1); null until computed.",
+        graphql_type=float | None,
     )
-    async def influence(self, info: Info) -> float | None:
-        metrics = await info.context.loaders.metrics.load(self.account.id)
-        return metrics.influence if metrics else None
+    def influence(self, info: Info) -> Soon[float | None]:
+        return loaded(
+            info.context.loaders.metrics.load(self.account.id), lambda m: m.influence if m else None
+        )
 
     @field(
         description="Of this customer's audience (peer reach at `hops`), how many accounts have "
@@ -177,11 +197,17 @@ class Customer(Node):
     ) -> CustomerState | None:
         key = await brand_key_of(info, brand)
         states = await info.context.loaders.states.load(self.account.id)
-        return next((CustomerState(record=s) for s in states if s.brand == key), None)
+        return next((CustomerState.of(s) for s in states if s.brand == key), None)
 
-    @field(description="The customer's current state toward every brand they have one for.")
-    async def states(self, info: Info) -> list[CustomerState]:
-        return [CustomerState(record=s) for s in await info.context.loaders.states.load(self.account.id)]
+    @field(
+        description="The customer's current state toward every brand they have one for.",
+        graphql_type=list["CustomerState"],
+    )
+    def states(self, info: Info) -> Soon[list[CustomerState]]:
+        return loaded(
+            info.context.loaders.states.load(self.account.id),
+            lambda found: [CustomerState.of(s) for s in found],
+        )
 
     @field(description="The customer's interactions (posts concerning brands), newest first.")
     async def interactions(
@@ -247,26 +273,25 @@ class Customer(Node):
 @strawberry.type(description="A brand: the accounts it posts from, and the customers who talk about it.")
 class Brand(Node):
     brand: strawberry.Private[DomainBrand]
+    key: str = strawberry.field(
+        description="The brand's key: its lower-cased primary handle, e.g. `applesupport`."
+    )
+    name: str = strawberry.field(description="The brand's display name.")
+    handles: list[str] = strawberry.field(
+        description="The platform-qualified ids of the accounts the brand posts from."
+    )
+    aliases: list[str] = strawberry.field(description="Other names people use for the brand.")
 
     @staticmethod
     def of(brand: DomainBrand) -> Brand:
-        return Brand(id=strawberry.ID(node_id(NodeKind.BRAND, brand.key)), brand=brand)
-
-    @field(description="The brand's key: its lower-cased primary handle, e.g. `applesupport`.")
-    def key(self) -> str:
-        return self.brand.key
-
-    @field(description="The brand's display name.")
-    def name(self) -> str:
-        return self.brand.name
-
-    @field(description="The platform-qualified ids of the accounts the brand posts from.")
-    def handles(self) -> list[str]:
-        return list(self.brand.handles)
-
-    @field(description="Other names people use for the brand.")
-    def aliases(self) -> list[str]:
-        return list(self.brand.aliases)
+        return Brand(
+            id=strawberry.ID(node_id(NodeKind.BRAND, brand.key)),
+            brand=brand,
+            key=brand.key,
+            name=brand.name,
+            handles=list(brand.handles),
+            aliases=list(brand.aliases),
+        )
 
     @field(description="Customers who interacted with the brand (optionally: in one state).")
     async def customers(
@@ -295,68 +320,95 @@ class Brand(Node):
 @strawberry.type(description="The first answer the brand gave to a post, and how long the author waited.")
 class Response:
     response: strawberry.Private[DomainResponse]
+    at: datetime = strawberry.field(description="When the brand answered.")
+    delay: float = strawberry.field(description="Seconds between the post and the brand's first answer.")
 
-    @field(description="When the brand answered.")
-    def at(self) -> datetime:
-        return self.response.at
+    @staticmethod
+    def of(response: DomainResponse) -> Response:
+        return Response(response=response, at=response.at, delay=response.delay.total_seconds())
 
-    @field(description="Seconds between the post and the brand's first answer.")
-    def delay(self) -> float:
-        return self.response.delay.total_seconds()
-
-    @field(description="The brand's reply; null when the post was marked responded by hand.")
-    async def post(self, info: Info) -> Post | None:
+    @field(
+        description="The brand's reply; null when the post was marked responded by hand.",
+        graphql_type=Optional["Post"],
+    )
+    def post(self, info: Info) -> Soon[Post | None]:
         if self.response.post_id is None:
             return None
-        return await post_by_id(info, self.response.post_id)
+        return post_by_id(info, self.response.post_id)
 
 
 @strawberry.type(description="A post: an interaction of a customer with brands, or a brand's own reply.")
 class Post(Node):
     post: strawberry.Private[DomainPost]
+    platform_id: str = strawberry.field(
+        description="The platform-qualified id users know, e.g. `twcs:119237`."
+    )
+    lang: str | None = strawberry.field(
+        description="The language the source gave, or the classifier detected."
+    )
+    created_at: datetime = strawberry.field(description="When the post was written.")
+    by_brand: bool = strawberry.field(description="True when a brand's account wrote the post.")
+    type: CustomerType | None = strawberry.field(
+        description="The classified type; null until the post is classified."
+    )
+    confidence: float | None = strawberry.field(
+        description="How sure the classifier was, 0 to 1; null until classified."
+    )
+    cues: list[str] = strawberry.field(description="The words and signals the classification rests on.")
+    needs_response: bool = strawberry.field(
+        description="True when the type's playbook asks the brand to answer."
+    )
+    sla: float | None = strawberry.field(
+        description="Seconds the playbook allows for an answer; null when none is due."
+    )
+    due_at: datetime | None = strawberry.field(
+        description="When an answer is due (creation time plus SLA); null when none is due."
+    )
+    response: Response | None = strawberry.field(
+        description="The brand's first answer and its delay; null while unanswered."
+    )
 
     @staticmethod
     def of(post: DomainPost) -> Post:
-        return Post(id=strawberry.ID(node_id(NodeKind.POST, post.id)), post=post)
-
-    @property
-    def _label(self) -> DomainClassification | None:
-        return self.post.classification
-
-    @field(description="The platform-qualified id users know, e.g. `twcs:119237`.")
-    def platform_id(self) -> str:
-        return self.post.id
+        label = post.classification
+        due = label is not None and label.needs_response and label.sla is not None
+        return Post(
+            id=strawberry.ID(node_id(NodeKind.POST, post.id)),
+            post=post,
+            platform_id=post.id,
+            lang=post.lang or (label.lang if label else None) or None,
+            created_at=post.created_at,
+            by_brand=post.by_brand,
+            type=CustomerType.of(label.type) if label else None,
+            confidence=label.confidence if label else None,
+            cues=list(label.cues) if label else [],
+            needs_response=bool(label and label.needs_response),
+            sla=label.sla.total_seconds() if label and label.sla else None,
+            due_at=post.created_at + label.sla if due and label and label.sla else None,
+            response=Response.of(post.response) if post.response else None,
+        )
 
     @field(description="The post's text (roles analyst, admin).", permission_classes=SENSITIVE)
     def text(self) -> str | None:
         return self.post.text
 
-    @field(description="The language the source gave, or the classifier detected.")
-    def lang(self) -> str | None:
-        return self.post.lang or (self._label.lang if self._label else None) or None
-
-    @field(description="When the post was written.")
-    def created_at(self) -> datetime:
-        return self.post.created_at
-
-    @field(description="True when a brand's account wrote the post.")
-    def by_brand(self) -> bool:
-        return self.post.by_brand
-
-    @field(description="Who wrote the post.")
-    async def author(self, info: Info) -> Customer | None:
-        return await customer_by_id(info, self.post.author_id)
+    @field(description="Who wrote the post.", graphql_type=Customer | None)
+    def author(self, info: Info) -> Soon[Customer | None]:
+        return customer_by_id(info, self.post.author_id)
 
     @field(description="The brands the post concerns.")
     async def brands(self, info: Info) -> list[Brand]:
         found = await info.context.loaders.brands.load_many(list(self.post.brands))
         return [Brand.of(b) for b in found if b is not None]
 
-    @field(description="The post this one replies to, when it is known.")
-    async def in_reply_to(self, info: Info) -> Post | None:
+    @field(
+        description="The post this one replies to, when it is known.",
+        graphql_type=Optional["Post"],
+    )
+    def in_reply_to(self, info: Info) -> Soon[Post | None]:
         if self.post.in_reply_to is None:
             return None
-        return await post_by_id(info, self.post.in_reply_to)
+        return post_by_id(info, self.post.in_reply_to)
 
     @field(description="Direct replies to this post, oldest first.")
     async def replies(
@@ -369,47 +421,17 @@ class Post(Node):
         found = await info.context.loaders.replies.load(self.post.id)
         return slice_connection([Post.of(p) for p in found], size, after)
 
-    @field(description="The classified type; null until the post is classified.")
-    def type(self) -> CustomerType | None:
-        return CustomerType.of(self._label.type) if self._label else None
 
-    @field(description="How sure the classifier was, 0 to 1; null until classified.")
-    def confidence(self) -> float | None:
-        return self._label.confidence if self._label else None
-
-    @field(description="The words and signals the classification rests on.")
-    def cues(self) -> list[str]:
-        return list(self._label.cues) if self._label else []
-
-    @field(description="True when the type's playbook asks the brand to answer.")
-    def needs_response(self) -> bool:
-        return bool(self._label and self._label.needs_response)
-
-    @field(description="Seconds the playbook allows for an answer; null when none is due.")
-    def sla(self) -> float | None:
-        return self._label.sla.total_seconds() if self._label and self._label.sla else None
-
-    @field(description="When an answer is due (creation time plus SLA); null when none is due.")
-    def due_at(self) -> datetime | None:
-        if self._label is None or not self._label.needs_response or self._label.sla is None:
-            return None
-        return self.post.created_at + self._label.sla
-
-    @field(description="The brand's first answer and its delay; null while unanswered.")
-    def response(self) -> Response | None:
-        return Response(response=self.post.response) if self.post.response else None
+def _customer_of(root: CustomerState | StateChange, info: Info) -> Soon[Customer | None]:
+    return customer_by_id(info, root.record.customer_id)
 
 
-async def _customer_of(root: CustomerState | StateChange, info: Info) -> Customer | None:
-    return await customer_by_id(info, root.record.customer_id)
+def _brand_of(root: CustomerState | StateChange, info: Info) -> Soon[Brand | None]:
+    return brand_by_key(info, root.record.brand)
 
 
-async def _brand_of(root: CustomerState | StateChange, info: Info) -> Brand | None:
-    return await brand_by_key(info, root.record.brand)
-
-
-async def _post_of(root: CustomerState | StateChange, info: Info) -> Post | None:
-    return await post_by_id(info, root.record.post_id)
+def _post_of(root: CustomerState | StateChange, info: Info) -> Soon[Post | None]:
+    return post_by_id(info, root.record.post_id)
 
 
 # CustomerState and StateChange both say who, toward which brand, and which post: one resolver each.
@@ -418,79 +440,89 @@ async def _post_of(root: CustomerState | StateChange, info: Info) -> Post | None
 @strawberry.type(description="A customer's current state toward one brand, since when, and why.")
 class CustomerState:
     record: strawberry.Private[DomainState]
-    customer: Customer | None = strawberry.field(resolver=_customer_of, description="The customer.")
-    brand: Brand | None = strawberry.field(resolver=_brand_of, description="The brand.")
-    post: Post | None = strawberry.field(
-        resolver=_post_of, description="The post that put the customer in this state."
+    type: CustomerType = strawberry.field(
+        description="The state: the type of the latest classified interaction."
+    )
+    since: datetime = strawberry.field(description="When the customer entered this state.")
+    customer = strawberry.field(
+        resolver=_customer_of, description="The customer.", graphql_type=Customer | None
+    )
+    brand = strawberry.field(resolver=_brand_of, description="The brand.", graphql_type=Brand | None)
+    post = strawberry.field(
+        resolver=_post_of,
+        description="The post that put the customer in this state.",
+        graphql_type=Post | None,
     )
 
-    @field(description="The state: the type of the latest classified interaction.")
-    def type(self) -> CustomerType:
-        return CustomerType.of(self.record.type)
-
-    @field(description="When the customer entered this state.")
-    def since(self) -> datetime:
-        return self.record.since
+    @staticmethod
+    def of(record: DomainState) -> CustomerState:
+        return CustomerState(record=record, type=CustomerType.of(record.type), since=record.since)
 
 
 @strawberry.type(description="A customer's state toward a brand changed because of a post.")
 class StateChange:
     record: strawberry.Private[DomainChange]
-    customer: Customer | None = strawberry.field(
-        resolver=_customer_of, description="The customer whose state changed."
+    from_: CustomerType | None = strawberry.field(
+        name="from", description="The state before; null for the customer's first state."
     )
-    brand: Brand | None = strawberry.field(resolver=_brand_of, description="The brand the state is toward.")
-    post: Post | None = strawberry.field(resolver=_post_of, description="The post that changed the state.")
+    to: CustomerType = strawberry.field(description="The state after.")
+    at: datetime = strawberry.field(description="When it changed: the time of the post that changed it.")
+    customer = strawberry.field(
+        resolver=_customer_of,
+        description="The customer whose state changed.",
+        graphql_type=Customer | None,
+    )
+    brand = strawberry.field(
+        resolver=_brand_of, description="The brand the state is toward.", graphql_type=Brand | None
+    )
+    post = strawberry.field(
+        resolver=_post_of, description="The post that changed the state.", graphql_type=Post | None
+    )
 
-    @field(name="from", description="The state before; null for the customer's first state.")
-    def from_(self) -> CustomerType | None:
-        return CustomerType.of(self.record.from_type) if self.record.from_type else None
-
-    @field(description="The state after.")
-    def to(self) -> CustomerType:
-        return CustomerType.of(self.record.to_type)
-
-    @field(description="When it changed: the time of the post that changed it.")
-    def at(self) -> datetime:
-        return self.record.at
+    @staticmethod
+    def of(record: DomainChange) -> StateChange:
+        return StateChange(
+            record=record,
+            from_=CustomerType.of(record.from_type) if record.from_type else None,
+            to=CustomerType.of(record.to_type),
+            at=record.at,
+        )
 
     @field(
         description="How urgent this change is as an alert: the new state's urgency times "
-        "1 + log10(1 + the customer's 2-hop peer reach), doubled for an advocate who turned USED_TO_BE."
+        "1 + log10(1 + the customer's 2-hop peer reach), doubled for an advocate who turned USED_TO_BE.",
+        graphql_type=float,
     )
-    async def priority(self, info: Info) -> float:
-        reach = await reach_of(info, self.record.customer_id, 2)
-        return alert_priority(self.record.from_type, self.record.to_type, reach)
+    def priority(self, info: Info) -> Soon[float]:
+        change = self.record
+        return then(
+            reach_of(info, change.customer_id, 2),
+            lambda reach: alert_priority(change.from_type, change.to_type, reach),
+        )
 
 
 @strawberry.type(description="What the classifier says about a text, and why.")
 class Classification:
-    label: strawberry.Private[DomainClassification]
+    type: CustomerType = strawberry.field(description="The type.")
+    confidence: float = strawberry.field(description="How sure the classifier is, 0 to 1.")
+    cues: list[str] = strawberry.field(description="The words and signals the classification rests on.")
+    needs_response: bool = strawberry.field(
+        description="True when the type's playbook asks the brand to answer."
+    )
+    lang: str = strawberry.field(description="The language the classifier read the text as.")
+    sla: float | None = strawberry.field(
+        description="Seconds the playbook allows for an answer; null when none is due."
+    )
+    version: str = strawberry.field(description="The classifier's version.")
 
-    @field(description="The type.")
-    def type(self) -> CustomerType:
-        return CustomerType.of(self.label.type)
-
-    @field(description="How sure the classifier is, 0 to 1.")
-    def confidence(self) -> float:
-        return self.label.confidence
-
-    @field(description="The words and signals the classification rests on.")
-    def cues(self) -> list[str]:
-        return list(self.label.cues)
-
-    @field(description="True when the type's playbook asks the brand to answer.")
-    def needs_response(self) -> bool:
-        return self.label.needs_response
-
-    @field(description="The language the classifier read the text as.")
-    def lang(self) -> str:
-        return self.label.lang
-
-    @field(description="Seconds the playbook allows for an answer; null when none is due.")
-    def sla(self) -> float | None:
-        return self.label.sla.total_seconds() if self.label.sla else None
-
-    @field(description="The classifier's version.")
-    def version(self) -> str:
-        return self.label.version
+    @staticmethod
+    def of(label: DomainClassification) -> Classification:
+        return Classification(
+            type=CustomerType.of(label.type),
+            confidence=label.confidence,
+            cues=list(label.cues),
+            needs_response=label.needs_response,
+            lang=label.lang,
+            sla=label.sla.total_seconds() if label.sla else None,
+            version=label.version,
+        )

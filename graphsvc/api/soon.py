@@ -1,0 +1,47 @@
+"""Resolvers that answer at once when the data is already there.
+
+graphql-core runs a resolver that returns a plain value inline, but one that returns an awaitable
+costs a coroutine, a task and a gather per object. Most relations of a request are loaded by a
+DataLoader whose future is often already settled (the ranking preloaded it, or a sibling asked
+first), so resolvers return a :data:`Soon`: the value when it is known, else an awaitable of it.
+
+>>> then(2, lambda x: x + 1)
+3
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import TypeAlias, TypeVar
+
+V = TypeVar("V")
+R = TypeVar("R")
+
+Soon: TypeAlias = "V | Awaitable[V]"
+
+
+def settled(pending: Awaitable[V]) -> V | Awaitable[V]:
+    """The result of a finished future (a DataLoader's cached load), else the awaitable itself."""
+    if isinstance(pending, asyncio.Future) and pending.done():
+        result: V = pending.result()
+        return result
+    return pending
+
+
+def then(value: V | Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
+    """``fn(value)`` now when ``value`` is known, else an awaitable of it."""
+    if inspect.isawaitable(value):
+        pending = value
+
+        async def later() -> R:
+            return fn(await pending)
+
+        return later()
+    return fn(value)
+
+
+def loaded(pending: Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
+    """``fn`` of a DataLoader load: at once when the load is already settled."""
+    return then(settled(pending), fn)
