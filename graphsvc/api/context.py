@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import strawberry
 
+from graphsvc.api.cache import ReadCache
 from graphsvc.api.events import StateChangeHub
 from graphsvc.api.graph import FollowerGraph
 from graphsvc.api.loaders import Loaders
@@ -30,6 +31,7 @@ class Services:
         self.calls = calls
         self.hub = StateChangeHub()
         self.graph = FollowerGraph(calls.store)
+        self.cache = ReadCache()
         self._classifier: Classifier | None = None
         self._lock = threading.Lock()
 
@@ -64,7 +66,7 @@ class Context:
 
     @cached_property
     def loaders(self) -> Loaders:
-        return Loaders(self.services.calls, self.services.graph)
+        return Loaders(self.services.calls, self.services.graph, self.services.cache)
 
 
 Info = strawberry.Info[Context, None]

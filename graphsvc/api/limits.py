@@ -150,17 +150,49 @@ def too_complex(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "QUERY_TOO_COMPLEX"})
 
 
+class MeasureCache:
+    """Measurements of documents seen before (the parser cache hands back the same document object
+    for the same query text); keyed by the document, the operation and the integer variables, the
+    only variables a measurement reads."""
+
+    def __init__(self, maxsize: int = 1024) -> None:
+        self.maxsize = maxsize
+        self._found: dict[
+            tuple[int, str | None, tuple[tuple[str, int], ...]], tuple[DocumentNode, Complexity]
+        ] = {}
+
+    def measure(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any],
+        default_first: int,
+    ) -> Complexity:
+        numbers = tuple(sorted((k, v) for k, v in variables.items() if isinstance(v, int)))
+        key = (id(document), operation_name, numbers)
+        hit = self._found.get(key)
+        if hit is not None and hit[0] is document:
+            return hit[1]
+        found = measure(schema, document, operation_name, variables, default_first)
+        if len(self._found) >= self.maxsize:
+            self._found.clear()
+        self._found[key] = (document, found)
+        return found
+
+
 class ComplexityLimit(SchemaExtension):
     """Refuses valid operations that are too deep, use too many aliases or cost too much."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, cache: MeasureCache | None = None) -> None:
         self.settings = settings
+        self.cache = cache or MeasureCache()
 
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
         if not ctx.pre_execution_errors and ctx.graphql_document is not None:
             s = self.settings
-            found = measure(
+            found = self.cache.measure(
                 ctx.schema._schema,
                 ctx.graphql_document,
                 ctx.operation_name,

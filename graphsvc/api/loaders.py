@@ -16,6 +16,7 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 
 from graphsvc.analytics import engaged_mask, engaged_reach_many
+from graphsvc.api.cache import MISSING, ReadCache
 from graphsvc.api.graph import FollowerGraph
 from graphsvc.api.store_calls import StoreCalls
 from graphsvc.model import Account, Brand, CustomerState, CustomerType, Metrics, Post
@@ -50,10 +51,18 @@ class EngagedKey:
 class Loaders:
     """The DataLoaders of one request."""
 
-    def __init__(self, calls: StoreCalls, graph: FollowerGraph) -> None:
+    def __init__(self, calls: StoreCalls, graph: FollowerGraph, cache: ReadCache) -> None:
         self.calls = calls
         self.store = calls.store
         self.graph = graph
+        self.cache = cache
+
+    def brand(self, name: str) -> Awaitable[Brand | None]:
+        """The brand a key, handle or alias names; settled at once when the app's read cache has it."""
+        cached = self.cache.get(("brand", name))
+        if cached is not MISSING:
+            self.brands.prime(name, cached)
+        return self.brands.load(name)
 
     @cached_property
     def accounts(self) -> DataLoader[str, Account | None]:
@@ -67,6 +76,8 @@ class Loaders:
     def brands(self) -> DataLoader[str, Brand | None]:
         async def load(keys: list[str]) -> Sequence[Brand | None]:
             found = await self.calls(self.store.get_brands, keys)
+            for key in keys:
+                self.cache.put(("brand", key), found.get(key))
             return [found.get(k) for k in keys]
 
         return DataLoader(load)

@@ -142,6 +142,7 @@ class Mutation:
 
         services.calls.counts["ingest"] += 1
         changes = await services.calls.blocking(write) if good else []
+        services.cache.clear()
         services.hub.publish(changes)  # type: ignore[arg-type]
         return IngestResult(
             accepted=len(good),
@@ -181,6 +182,7 @@ class Mutation:
         if created:
             # the shared projection and the stored reach and influence follow the new edges
             await info.context.services.graph.edges_added(good)
+        info.context.services.cache.clear()  # after the refresh: rankings read the new reach
         return FollowResult(accepted=len(good), rejected=len(errors), created=created, errors=errors)
 
     @mutation(
@@ -203,6 +205,7 @@ class Mutation:
             when = when.replace(tzinfo=UTC)
         calls = info.context.calls
         post = await calls(calls.store.mark_responded, raw, when)
+        info.context.services.cache.clear()
         if post is None:
             raise NotFound(f"post {post_id!r} is not known; check the id (e.g. twcs:119237)")
         return Post.of(post)

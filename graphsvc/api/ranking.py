@@ -10,12 +10,14 @@ from typing import TypeVar
 import strawberry
 
 from graphsvc.analytics import alert_priority
+from graphsvc.api.cache import MISSING
 from graphsvc.api.context import Info
 from graphsvc.api.enums import CustomerType
 from graphsvc.api.fields import field
 from graphsvc.api.soon import Soon
 from graphsvc.api.triage import rank
 from graphsvc.api.types import Customer, Post, StateChange, customer_by_id, reaches_of
+from graphsvc.model import Account
 from graphsvc.model import CustomerType as DomainType
 from graphsvc.stores.base import (
     CustomerFilter,
@@ -76,20 +78,30 @@ async def scan(info: Info, method: Callable[[F, int, str | None], Page[T]], flt:
 
 
 async def top_advocates(info: Info, brand: str, hops: int, limit: int) -> list[Advocate]:
-    """The first ``limit`` advocates of ``brand`` by stored reach (one list call, one metrics call)."""
-    calls = info.context.calls
-    order = CustomerOrder.REACH2 if hops == 2 else CustomerOrder.REACH1
-    page = await calls(
-        calls.store.list_customers, CustomerFilter(brand=brand, state=DomainType.ADVOCATE, order=order), limit
-    )
-    metrics = await info.context.loaders.metrics.load_many([a.id for a in page.items])
+    """The first ``limit`` advocates of ``brand`` by stored reach (one list call, one metrics call;
+    none while the app's read cache holds the answer)."""
+    cache = info.context.services.cache
+    key = ("topAdvocates", brand, hops, limit)
+    cached = cache.get(key)
+    if cached is MISSING:
+        calls = info.context.calls
+        order = CustomerOrder.REACH2 if hops == 2 else CustomerOrder.REACH1
+        flt = CustomerFilter(brand=brand, state=DomainType.ADVOCATE, order=order)
+        page = await calls(calls.store.list_customers, flt, limit)
+        metrics = await info.context.loaders.metrics.load_many([a.id for a in page.items])
+        cached = (page.items, metrics)
+        cache.put(key, cached)
+    else:
+        info.context.loaders.metrics.prime_many({a.id: m for a, m in zip(*cached, strict=True) if m})
+    accounts: tuple[Account, ...] = cached[0]
+    metrics = cached[1]
     return [
         Advocate(
             customer=Customer.of(account),
             reach=(m.reach2 if hops == 2 else m.reach1) if m else 0,
             rank=i + 1,
         )
-        for i, (account, m) in enumerate(zip(page.items, metrics, strict=True))
+        for i, (account, m) in enumerate(zip(accounts, metrics, strict=True))
     ]
 
 

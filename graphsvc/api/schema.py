@@ -21,7 +21,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from graphsvc.api.errors import ErrorCodes, log_errors
-from graphsvc.api.limits import ComplexityLimit
+from graphsvc.api.limits import ComplexityLimit, MeasureCache
 from graphsvc.api.mutation import Mutation
 from graphsvc.api.query import Query
 from graphsvc.api.ranking import Advocate, TriageItem
@@ -48,6 +48,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         from graphql.validation import NoSchemaIntrospectionCustomRule
 
         introspection_rules.append(NoSchemaIntrospectionCustomRule)
+    measured = MeasureCache(CACHE_SIZE)
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=CACHE_SIZE),
@@ -56,7 +57,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(lambda: AddValidationRules(introspection_rules))
     extensions += [
         lambda: ValidationCache(maxsize=CACHE_SIZE),
-        lambda: ComplexityLimit(settings),
+        lambda: ComplexityLimit(settings, measured),
         lambda: ErrorCodes(debug=settings.debug),
     ]
     return GraphsvcSchema(

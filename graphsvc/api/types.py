@@ -60,7 +60,7 @@ def post_by_id(info: Info, post_id: str) -> Soon[Post | None]:
 
 
 def brand_by_key(info: Info, key: str) -> Soon[Brand | None]:
-    return loaded(info.context.loaders.brands.load(key), lambda b: Brand.of(b) if b else None)
+    return loaded(info.context.loaders.brand(key), lambda b: Brand.of(b) if b else None)
 
 
 def check_hops(hops: int) -> int:
@@ -104,7 +104,7 @@ async def reaches_of(info: Info, account_ids: Sequence[str], hops: int) -> list[
 
 async def brand_key_of(info: Info, name: str) -> str:
     """The key of the brand a key, handle or alias names; unknown names are NOT_FOUND."""
-    brand = await info.context.loaders.brands.load(name)
+    brand = await info.context.loaders.brand(name)
     if brand is None:
         raise NotFound(f"brand {name!r} is not known; the `brands` query lists them")
     return brand.key
