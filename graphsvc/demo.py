@@ -94,12 +94,14 @@ ANSWERED_TYPES = {
     CustomerType.FUTURE,
     CustomerType.COLLABORATIVE,
 }
-_HANDLE = re.compile(r"@\w+")
 _TRAIN_BRANDS = re.compile(
-    r"\b(?:"
+    r"\b("
     + "|".join(sorted({b for names in CORPUS_BRANDS["train"].values() for b in names}, key=len, reverse=True))
     + r")\w*\b"
 )
+_MENTIONED = re.compile(r"@\w+|" + _TRAIN_BRANDS.pattern)
+# Rivals the demo's customers compare the brands with, or say they are leaving for.
+COMPETITORS = {"novatelecom": "OrbitMobile", "acmeair": "SkyJet"}
 FIRST_NAMES = (
     "ana", "bruno", "carla", "dewi", "eko", "fernanda", "gabriel", "hana", "ivan", "joana", "kevin",
     "lucia", "mateo", "nadia", "omar", "paula", "rizky", "sofia", "tiago", "umar", "valeria", "wulan",
@@ -140,10 +142,19 @@ def _pick(rng: random.Random, weights: dict[CustomerType, float]) -> CustomerTyp
     return rng.choices(kinds, weights=[weights[k] for k in kinds])[0]
 
 
-def _aimed_at(text: str, handle: str, kind: CustomerType) -> str:
-    """Point a training sentence at the demo brand: its brand names and @handles become the brand's."""
-    text = _HANDLE.sub(f"@{handle}", text)
-    text = _TRAIN_BRANDS.sub(handle, text)
+def _aimed_at(text: str, handle: str, competitor: str, kind: CustomerType) -> str:
+    """Point a training sentence at the demo brand: the first brand it names (by @handle or by
+    name) becomes the demo brand, any other becomes the demo competitor."""
+    seen: dict[str, str] = {}
+
+    def swap(match: re.Match[str]) -> str:
+        at, name = ("@", match.group(0)[1:]) if match.group(0).startswith("@") else ("", match.group(0))
+        stem = _TRAIN_BRANDS.match(name)
+        key = stem.group(1).lower() if stem else name.lower()
+        seen.setdefault(key, handle if not seen else competitor)
+        return at + seen[key]
+
+    text = _MENTIONED.sub(swap, text)
     if f"@{handle}" not in text and kind is not CustomerType.VENTING:
         text = f"@{handle} {text}"
     return text
@@ -186,7 +197,7 @@ def demo_records(now: datetime, *, mentions: int = 4500) -> Iterator[Mention | F
             yield Mention(
                 id=post_id,
                 author=account,
-                text=_aimed_at(rng.choice(options), handle, kind),
+                text=_aimed_at(rng.choice(options), handle, COMPETITORS[brand.key], kind),
                 created_at=at,
                 brand=brand.key,
                 mentions=(handle,),
