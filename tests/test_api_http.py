@@ -150,3 +150,19 @@ def test_api_http_create_app_serves_the_explorer_and_local_graphiql(tmp_path: Pa
         assert _get(settings, asset, accept="*/*").status_code == 200, asset
     off = _get(settings.replace(graphiql=False), "/graphql")
     assert off.status_code == 404 and "--graphiql" in off.text
+
+
+def test_api_http_repeated_queries_are_answered_from_the_read_cache_until_a_write(twcs_api: Server) -> None:
+    query = '{ topAdvocates(brand: "sprintcare", first: 3) { edges { node { rank customer { id } } } } }'
+    calls = "graphsvc_store_calls_total"
+    first = twcs_api.data(query)
+    before = twcs_api.metric(calls, method="list_customers")
+    assert twcs_api.data(query) == first
+    assert twcs_api.metric(calls, method="list_customers") == before  # no store call
+    mutation = 'mutation { addFollows(edges: [{follower: "x:cache-a", followee: "x:cache-b"}]) { accepted } }'
+    assert twcs_api.data(mutation)["addFollows"]["accepted"] == 1
+    assert twcs_api.data(query) == first
+    assert twcs_api.metric(calls, method="list_customers") == before + 1  # the write cleared it
+    refused = twcs_api.post("{ customer(id: \"twcs:115712\") { handle } }", role="reader")
+    assert codes_of(refused) == ["FORBIDDEN"]  # answers with errors are never cached, nor shared by roles
+    assert twcs_api.data("{ customer(id: \"twcs:115712\") { handle } }", role="analyst")["customer"]["handle"]
