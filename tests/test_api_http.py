@@ -163,6 +163,18 @@ def test_api_http_repeated_queries_are_answered_from_the_read_cache_until_a_writ
     assert twcs_api.data(mutation)["addFollows"]["accepted"] == 1
     assert twcs_api.data(query) == first
     assert twcs_api.metric(calls, method="list_customers") == before + 1  # the write cleared it
-    refused = twcs_api.post("{ customer(id: \"twcs:115712\") { handle } }", role="reader")
+    refused = twcs_api.post('{ customer(id: "twcs:115712") { handle } }', role="reader")
     assert codes_of(refused) == ["FORBIDDEN"]  # answers with errors are never cached, nor shared by roles
-    assert twcs_api.data("{ customer(id: \"twcs:115712\") { handle } }", role="analyst")["customer"]["handle"]
+    assert twcs_api.data('{ customer(id: "twcs:115712") { handle } }', role="analyst")["customer"]["handle"]
+
+
+def test_api_http_concurrent_identical_queries_run_once(twcs_api: Server) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    query = '{ topAdvocates(brand: "tesco", first: 4, hops: 1) { edges { node { rank } } } }'
+    twcs_api.data("mutation { ingestMentions(mentions: []) { accepted } }")  # a write: the cache is empty
+    before = twcs_api.metric("graphsvc_store_calls_total", method="list_customers")
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: twcs_api.data(query), range(8)))
+    assert all(a == answers[0] for a in answers)
+    assert twcs_api.metric("graphsvc_store_calls_total", method="list_customers") - before == 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import strawberry
@@ -141,6 +141,7 @@ class GraphQLHTTP:
         self.services = services
         self.auth = auth
         self.metrics = metrics
+        self._running: dict[Hashable, asyncio.Future[tuple[bytes, str] | None]] = {}
 
     def _respond(
         self, body: Mapping[str, Any], status: int, media: str, headers: Mapping[str, str] | None = None
@@ -190,11 +191,30 @@ class GraphQLHTTP:
         # graphsvc.api.cache): same text, operation, variables, role and media type; writes clear it.
         role = context.principal.role.value if context.principal else ""
         key = ("response", _encode(params), role, media)
-        cache = self.services.cache
-        hit = cache.get(key)
-        if hit is not MISSING:
+        hit = self.services.cache.get(key)
+        if hit is MISSING and key in self._running:
+            # the same query is running: wait for its answer rather than run it again
+            hit = await asyncio.shield(self._running[key])
+        if hit is not MISSING and hit is not None:
             context.operation = hit[1]
             return Response(hit[0], media_type=f"{media}; charset=utf-8"), []
+        running: asyncio.Future[tuple[bytes, str] | None] = asyncio.get_running_loop().create_future()
+        self._running.setdefault(key, running)
+        try:
+            response, codes = await self._run(request, context, params, media)
+            if not codes and context.operation.startswith("query:") and response.status_code == 200:
+                self.services.cache.put(key, (bytes(response.body), context.operation))
+                running.set_result((bytes(response.body), context.operation))
+            return response, codes
+        finally:
+            if not running.done():
+                running.set_result(None)  # waiters run the query themselves
+            if self._running.get(key) is running:
+                del self._running[key]
+
+    async def _run(
+        self, request: Request, context: Context, params: dict[str, Any], media: str
+    ) -> tuple[Response, list[str]]:
         try:
             result = await asyncio.wait_for(
                 self.schema.execute(
@@ -239,7 +259,4 @@ class GraphQLHTTP:
             status = 500
         elif pre_execution and media == GRAPHQL_RESPONSE:
             status = 400
-        response = self._respond(body, status, media)
-        if not result.errors and context.operation.startswith("query:"):
-            cache.put(key, (response.body, context.operation))
-        return response, codes
+        return self._respond(body, status, media), codes
