@@ -10,6 +10,10 @@ The machine is shared, so nothing is compared across runs: every server (this ch
 endpoint, and with ``--baseline REV`` the API as it was at git revision REV, served from a
 ``git archive`` of it on the same store) is measured in the same run, in interleaved rounds; the
 table shows the median round of each.
+
+Each query runs twice: as is (the same request over and over, as a polling dashboard sends it;
+the API's read cache answers most of them) and ``unique`` (a variable the query ignores changes
+on every request, so no answer can come from the cache: the cost of really executing it).
 """
 
 from __future__ import annotations
@@ -60,6 +64,15 @@ wrk.body = os.getenv("BENCH_BODY")
 wrk.headers["Content-Type"] = "application/json"
 local key = os.getenv("BENCH_KEY")
 if key and #key > 0 then wrk.headers["Authorization"] = "Bearer " .. key end
+local body = wrk.body
+local counter = 0
+if os.getenv("BENCH_UNIQUE") == "1" then
+  -- a variable the query does not use, different on every request: no two requests are the same
+  request = function()
+    counter = counter + 1
+    return wrk.format(nil, nil, nil, string.gsub(body, '"__nonce__"', tostring(counter)))
+  end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('BENCH {"requests":%d,"seconds":%.3f,"errors":%d,"non2xx":%d,"p50_ms":%.3f,"p99_ms":%.3f}\\n',
@@ -122,9 +135,14 @@ def prepare(store_url: str) -> tuple[str, str]:
 
 
 def run_wrk(
-    url: str, body: dict[str, Any], key: str, clients: int, seconds: float, script: Path
+    url: str, body: dict[str, Any], key: str, clients: int, seconds: float, script: Path, unique: bool = False
 ) -> dict[str, Any]:
-    env = {**os.environ, "BENCH_BODY": json.dumps(body), "BENCH_KEY": key}
+    env = {
+        **os.environ,
+        "BENCH_BODY": json.dumps(body),
+        "BENCH_KEY": key,
+        "BENCH_UNIQUE": "1" if unique else "",
+    }
     command = [
         "wrk",
         "-t1",
@@ -207,18 +225,19 @@ def main() -> int:
                 targets.append((server, "strawberry hello", f"{base}/graphql", {"query": "{ hello }"}, ""))
                 continue
             for name, q in QUERIES.items():
-                body = {"query": q, "variables": {"id": busy}}
+                body = {"query": q, "variables": {"id": busy, "nonce": "__nonce__"}}
                 targets.append((server, name, f"{base}/graphql", body, key))
-        for _, _, url, body, auth in targets:
+                targets.append((server, f"{name} unique", f"{base}/graphql", body, key))
+        for _, name, url, body, auth in targets:
             check = httpx.post(
                 url, json=body, headers={"authorization": f"Bearer {auth}"} if auth else {}
             ).json()
             assert "errors" not in check, check
-            run_wrk(url, body, auth, 16, 2, script)  # warm up
+            run_wrk(url, body, auth, 16, 2, script, name.endswith(" unique"))  # warm up
         for _ in range(args.rounds):
             for clients in args.clients:
                 for server, name, url, body, auth in targets:
-                    result = run_wrk(url, body, auth, clients, args.seconds, script)
+                    result = run_wrk(url, body, auth, clients, args.seconds, script, name.endswith(" unique"))
                     results.setdefault((server, name, clients), []).append(result)
     finally:
         for process, _ in servers.values():
@@ -230,13 +249,13 @@ def main() -> int:
     ]
     hello_rps = {r["clients"]: r["rps"] for r in rows if r["server"] == "hello"}
     print(
-        f"{'server':16} {'query':26} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>8} "
+        f"{'server':16} {'query':33} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>8} "
         f"{'errors':>6} {'vs hello':>8}"
     )
     for r in sorted(rows, key=lambda r: (r["clients"], r["query"], r["server"])):
         r["ratio_to_hello"] = r["rps"] / hello_rps[r["clients"]]
         print(
-            f"{r['server']:16} {r['query']:26} {r['clients']:7d} {r['rps']:7.0f} {r['p50_ms']:7.2f} "
+            f"{r['server']:16} {r['query']:33} {r['clients']:7d} {r['rps']:7.0f} {r['p50_ms']:7.2f} "
             f"{r['p99_ms']:8.2f} {r['errors'] + r['non2xx']:6d} {r['ratio_to_hello']:8.2f}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
