@@ -7,12 +7,13 @@ The JSON Lines and CSV variants of the format share this one mapping; CSV flatte
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from graphsvc.model import Account, Mention, brand_key, platform_of
 
 from .fields import FieldError, optional_int, required_text, utc_from_iso
-from .ids import qualify
+from .ids import is_qualified, qualify
 from .mentiontext import handles_in
 
 __all__ = ["FIELDS", "mention_from_dict", "mention_to_dict"]
@@ -47,10 +48,98 @@ def _unknown(obj: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> No
         raise FieldError(f"unknown field(s) {', '.join(extra)} in {where}; allowed: {', '.join(allowed)}")
 
 
+_FIELD_SET = frozenset(FIELDS)
+_AUTHOR_SET = frozenset(AUTHOR_FIELDS)
+
+
+class _Unusual(Exception):
+    """Raised by the lean path for anything but an ordinary record: the careful path decides."""
+
+
+def _plain_id(value: object, platform: str | None) -> str:
+    if type(value) is not str:
+        raise _Unusual
+    raw = value.strip()
+    if raw and is_qualified(raw):
+        return raw
+    if raw and platform:
+        return f"{platform}:{raw}"
+    raise _Unusual
+
+
+def _plain_str(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if type(value) is not str:
+        raise _Unusual
+    return value
+
+
+def _lean(obj: dict[str, Any], fallback: str | None) -> Mention:
+    """The Mention of an ordinary record, as the careful path would build it, in fewer steps;
+    raises _Unusual for anything else (the careful path then builds it or names the problem)."""
+    author = obj.get("author")
+    if not obj.keys() <= _FIELD_SET or type(author) is not dict or not author.keys() <= _AUTHOR_SET:
+        raise _Unusual
+    platform = _plain_str(obj.get("platform")) or fallback
+    followers = author.get("followers")
+    text = obj.get("text")
+    created = obj.get("created_at")
+    if (
+        not (followers is None or (type(followers) is int and followers >= 0))
+        or type(text) is not str
+        or not text.strip()
+        or type(created) is not str
+    ):
+        raise _Unusual
+    try:
+        moment = datetime.fromisoformat(created.strip())
+    except ValueError:
+        raise _Unusual from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise _Unusual
+    author_brand = _plain_str(author.get("brand"))
+    account = Account(
+        id=_plain_id(author.get("id"), platform),
+        handle=_plain_str(author.get("handle")),
+        name=_plain_str(author.get("name")),
+        followers=followers,
+        brand=brand_key(author_brand) if author_brand else None,
+    )
+    mentions = obj.get("mentions")
+    if mentions is None:
+        handles = handles_in(text)
+    elif type(mentions) is list and all(type(m) is str and m.strip("@ ") for m in mentions):
+        handles = tuple(m.strip().lstrip("@") for m in mentions)
+    else:
+        raise _Unusual
+    by_brand = obj.get("author_is_brand", account.brand is not None)
+    if type(by_brand) is not bool:
+        raise _Unusual
+    reply = _plain_str(obj.get("in_reply_to"))
+    brand = _plain_str(obj.get("brand"))
+    return Mention(
+        id=_plain_id(obj.get("id"), platform),
+        author=account,
+        text=text,
+        created_at=moment.astimezone(UTC),
+        lang=_plain_str(obj.get("lang")),
+        in_reply_to=_plain_id(reply, platform) if reply else None,
+        brand=brand_key(brand) if brand else None,
+        mentions=handles,
+        author_is_brand=by_brand,
+    )
+
+
 def mention_from_dict(obj: object, platform: str | None = None) -> Mention:
     """Validate one own-format record and build the Mention; FieldError says what is wrong.
 
     ``platform`` is the fallback when the record has no ``platform`` field and its ids are bare."""
+    if type(obj) is dict:
+        try:
+            return _lean(obj, platform)
+        except _Unusual:
+            pass
     if not isinstance(obj, dict):
         raise FieldError(f"a mention must be a JSON object, got {type(obj).__name__}")
     _unknown(obj, FIELDS, "the mention")
