@@ -21,7 +21,8 @@ from graphsvc.stores.base import Store
 
 Record = Mention | FollowBatch | RecordError
 
-MENTION_BATCH = 5_000
+MENTION_BATCH = 20_000  # larger batches rewrite hot index pages fewer times per mention
+_REMEMBERED = 100_000  # names whose brand lookup a BrandBook keeps
 
 
 class Labeler(Protocol):
@@ -64,6 +65,10 @@ class BrandBook:
     def __init__(self, brands: Iterable[Brand] = ()) -> None:
         self._by_name: dict[str, str] = {}
         self._by_handle: dict[str, str] = {}
+        # Answers by the name as written, so a handle seen again costs one dict lookup instead of
+        # a brand_key; emptied whenever a brand is added (a None answer may then change).
+        self._named: dict[str, str | None] = {}
+        self._owned: dict[str, str | None] = {}
         self.brands: dict[str, Brand] = {}
         for brand in brands:
             self.add(brand)
@@ -81,6 +86,8 @@ class BrandBook:
                 aliases=tuple(sorted({*known.aliases, *brand.aliases})),
             )
         self.brands[brand.key] = brand
+        self._named.clear()
+        self._owned.clear()
         for name in (brand.key, *brand.handles, *brand.aliases):
             self._by_name[brand_key(name)] = brand.key
         for name in (brand.key, *brand.handles):
@@ -88,11 +95,24 @@ class BrandBook:
         return True
 
     def lookup(self, name: str) -> str | None:
-        return self._by_name.get(brand_key(name))
+        try:
+            return self._named[name]
+        except KeyError:
+            return _remember(self._named, name, self._by_name.get(brand_key(name)))
 
     def owner_of(self, handle: str) -> str | None:
         """The brand an account handle belongs to (aliases are names people use, not accounts)."""
-        return self._by_handle.get(brand_key(handle))
+        try:
+            return self._owned[handle]
+        except KeyError:
+            return _remember(self._owned, handle, self._by_handle.get(brand_key(handle)))
+
+
+def _remember(answers: dict[str, str | None], name: str, answer: str | None) -> str | None:
+    if len(answers) >= _REMEMBERED:  # every customer handle of a large load would pile up
+        answers.clear()
+    answers[name] = answer
+    return answer
 
 
 def brands_from_handles(handles: Iterable[str]) -> list[Brand]:
@@ -126,14 +146,13 @@ def to_post(mention: Mention, book: BrandBook) -> tuple[Post, list[Brand]]:
     if brand_of_author is not None:
         keys.add(brand_of_author)
     if mention.brand:
-        keys.add(book.lookup(mention.brand) or brand_key(mention.brand))
-        if book.lookup(mention.brand) is None:
+        known = book.lookup(mention.brand)
+        keys.add(known or brand_key(mention.brand))
+        if known is None:
             discovered.append(Brand(key=brand_key(mention.brand), name=mention.brand))
             book.add(discovered[-1])
-    for handle in mention.mentions:
-        key = book.lookup(handle)
-        if key is not None:
-            keys.add(key)
+    lookup = book.lookup
+    keys.update(key for key in map(lookup, mention.mentions) if key is not None)
     post = Post(
         id=mention.id,
         text=mention.text,
@@ -236,7 +255,8 @@ class Ingestor:
             post, found = to_post(mention, self.book)
             posts.append(post)
             accounts[mention.author.id] = _account(mention, post)
-            discovered.update((b.key, b) for b in found)
+            if found:
+                discovered.update((b.key, b) for b in found)
         if discovered:
             self.store.upsert_brands(discovered.values())
         self.store.upsert_accounts(accounts.values())

@@ -83,6 +83,11 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _json_rows(rows: Sequence[Any]) -> str:
+    """``rows`` as one JSON array, for statements that read their rows from ``json_each(?)``."""
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
 class SqliteStore:
     """The :class:`~graphsvc.stores.base.Store` on one SQLite file."""
 
@@ -106,6 +111,9 @@ class SqliteStore:
                 conn.execute("PRAGMA foreign_keys=OFF")
                 conn.execute("PRAGMA cache_size=-65536")
                 conn.execute("PRAGMA temp_store=MEMORY")
+                # Checkpoint the WAL every ~40 MB instead of every 4 MB: a load batch writes more
+                # than 4 MB, and each checkpoint is an fsync and a copy of pages soon rewritten.
+                conn.execute("PRAGMA wal_autocheckpoint=10000")
             except sqlite3.Error as exc:
                 raise StoreUnavailable(f"cannot open SQLite store {self.path}: {exc}") from exc
             self._local.conn = conn
@@ -186,12 +194,19 @@ class SqliteStore:
 
     @staticmethod
     def _upsert_accounts(conn: sqlite3.Connection, accounts: Sequence[Account]) -> None:
-        conn.executemany(
-            "INSERT INTO accounts (id, handle, name, followers, brand) VALUES (?, ?, ?, ?, ?)"
+        if not accounts:
+            return
+        # "WHERE true" lets SQLite's parser tell the upsert clause from a join constraint.
+        conn.execute(
+            "INSERT INTO accounts (id, handle, name, followers, brand) SELECT value ->> 0, value ->> 1,"
+            " value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) WHERE true"
             " ON CONFLICT (id) DO UPDATE SET handle = coalesce(excluded.handle, handle),"
             " name = coalesce(excluded.name, name), followers = coalesce(excluded.followers, followers),"
-            " brand = coalesce(excluded.brand, brand)",
-            [(a.id, a.handle, a.name, a.followers, a.brand) for a in accounts],
+            " brand = coalesce(excluded.brand, brand)"
+            # An account seen again unchanged is left alone: an update would rewrite its index entries.
+            " WHERE (handle, name, followers, brand) IS NOT (coalesce(excluded.handle, handle),"
+            " coalesce(excluded.name, name), coalesce(excluded.followers, followers), coalesce(excluded.brand, brand))",
+            (_json_rows([(a.id, a.handle, a.name, a.followers, a.brand) for a in accounts]),),
         )
 
     def upsert_posts(self, posts: Iterable[Post]) -> int:
@@ -200,56 +215,69 @@ class SqliteStore:
             return 0
         with self.batch():
             conn = self._conn()
-            conn.executemany(
+            # One statement per table over a JSON array (see upsert_follows), rows applied in order.
+            values = [
+                (p.id, p.text, p.lang, ts(p.created_at), p.author_id, p.in_reply_to, int(p.by_brand))
+                for p in rows
+            ]
+            conn.execute(
                 "INSERT INTO posts (id, text, lang, created_at, author, in_reply_to, by_brand)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET text = excluded.text,"
+                " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,"
+                " value ->> 6 FROM json_each(?) WHERE true ON CONFLICT (id) DO UPDATE SET text = excluded.text,"
                 " lang = coalesce(excluded.lang, lang), created_at = excluded.created_at,"
                 " author = excluded.author, in_reply_to = coalesce(excluded.in_reply_to, in_reply_to),"
                 " by_brand = excluded.by_brand",
-                [
-                    (p.id, p.text, p.lang, ts(p.created_at), p.author_id, p.in_reply_to, int(p.by_brand))
-                    for p in rows
-                ],
+                (_json_rows(values),),
             )
-            conn.executemany(
-                "INSERT OR IGNORE INTO post_brands (brand, post, author, created_at, by_brand)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [(b, p.id, p.author_id, ts(p.created_at), int(p.by_brand)) for p in rows for b in p.brands],
-            )
-            self._resolve_threads(conn, [p.id for p in rows])
+            links = [(b, v[0], v[4], v[3], v[6]) for p, v in zip(rows, values, strict=True) for b in p.brands]
+            if links:
+                conn.execute(
+                    "INSERT OR IGNORE INTO post_brands (brand, post, author, created_at, by_brand)"
+                    " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)",
+                    (_json_rows(links),),
+                )
+            self._resolve_threads(conn, _json_rows([p.id for p in rows]))
         return len(rows)
 
-    def _resolve_threads(self, conn: sqlite3.Connection, ids: Sequence[str]) -> None:
-        """Resolve reply links touching ``ids``, whichever side arrived first."""
-        pairs: list[Any] = []
-        for chunk in _chunks(ids, _CHUNK // 2):
-            marks = _marks(len(chunk))
-            pairs += conn.execute(
-                "SELECT c.id, c.author, c.created_at, c.by_brand, p.id, p.author, p.created_at, p.by_brand"
-                f" FROM posts c JOIN posts p ON p.id = c.in_reply_to WHERE c.id IN ({marks})"
-                " UNION SELECT c.id, c.author, c.created_at, c.by_brand, p.id, p.author, p.created_at,"
-                f" p.by_brand FROM posts c JOIN posts p ON p.id = c.in_reply_to WHERE p.id IN ({marks})",
-                [*chunk, *chunk],
-            ).fetchall()
-        inherit: list[tuple[str, str]] = []  # (child, parent): a customer replying to a brand post
-        answers: list[tuple[float, str, str]] = []  # a brand answering a customer post
-        for c_id, _c_author, c_at, c_brand, p_id, _p_author, _p_at, p_brand in pairs:
-            if p_brand and not c_brand:
-                inherit.append((c_id, p_id))
-            elif c_brand and not p_brand:
-                answers.append((c_at, c_id, p_id))
-                inherit.append((p_id, c_id))  # the answered post concerns the answering brand
-        conn.executemany(
-            "INSERT OR IGNORE INTO post_brands (brand, post, author, created_at, by_brand)"
-            " SELECT pb.brand, c.id, c.author, c.created_at, c.by_brand FROM posts c, post_brands pb"
-            " WHERE c.id = ? AND pb.post = ?",
-            inherit,
-        )
-        conn.executemany(
-            "UPDATE posts SET responded_at = ?1, response_post = ?2 WHERE id = ?3"
-            " AND (responded_at IS NULL OR responded_at > ?1)",
-            answers,
-        )
+    def _resolve_threads(self, conn: sqlite3.Connection, ids: str) -> None:
+        """Resolve reply links touching the posts of the JSON array ``ids``, whichever side arrived first."""
+        # Only links between a brand's post and a customer's do anything, so only those are read;
+        # as one JSON row, oldest child first: a row at a time would cost a round trip each.
+        (found,) = conn.execute(
+            "WITH batch(id) AS MATERIALIZED (SELECT value FROM json_each(?1))"
+            " SELECT json_group_array(json_array(c, c_brand, p)) FROM ("
+            " SELECT c.id AS c, c.created_at AS at, c.by_brand AS c_brand, p.id AS p FROM batch"
+            " JOIN posts c ON c.id = batch.id JOIN posts p ON p.id = c.in_reply_to WHERE c.by_brand != p.by_brand"
+            " UNION SELECT c.id, c.created_at, c.by_brand, p.id FROM batch"
+            " JOIN posts c ON c.in_reply_to = batch.id JOIN posts p ON p.id = batch.id WHERE c.by_brand != p.by_brand"
+            " ORDER BY at, c)",
+            (ids,),
+        ).fetchone()
+        inherit: list[tuple[str, str]] = []  # (target, source): a customer post gets a brand post's brands
+        answers: dict[str, str] = {}  # customer post -> the brand's earliest answer to it
+        for child, child_is_brand, parent in json.loads(found):
+            if child_is_brand:
+                answers.setdefault(parent, child)
+                inherit.append((parent, child))  # the answered post concerns the answering brand
+            else:
+                inherit.append((child, parent))  # a customer replying to a brand post
+        if inherit:
+            # Sources are always brand posts and targets customer posts, so no pair feeds another
+            # and one statement over all pairs does what one per pair would.
+            conn.execute(
+                "INSERT OR IGNORE INTO post_brands (brand, post, author, created_at, by_brand)"
+                " SELECT pb.brand, c.id, c.author, c.created_at, c.by_brand FROM json_each(?) j"
+                " JOIN posts c ON c.id = j.value ->> 0 JOIN post_brands pb ON pb.post = j.value ->> 1",
+                (_json_rows(inherit),),
+            )
+        if answers:
+            # One answer per post, so each post is updated at most once: the earliest answer wins.
+            conn.execute(
+                "UPDATE posts SET responded_at = a.created_at, response_post = a.id FROM json_each(?) j"
+                " JOIN posts a ON a.id = j.value ->> 1 WHERE posts.id = j.value ->> 0"
+                " AND (posts.responded_at IS NULL OR posts.responded_at > a.created_at)",
+                (_json_rows(list(answers.items())),),
+            )
 
     def upsert_follows(self, follows: Iterable[Follow | tuple[str, str]]) -> int:
         edges = [(f.follower, f.followee) if isinstance(f, Follow) else f for f in follows]

@@ -56,7 +56,7 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX posts_reply ON posts (in_reply_to) WHERE in_reply_to IS NOT NULL;
     CREATE INDEX posts_author ON posts (author, created_at);
-    CREATE INDEX posts_type ON posts (type, created_at);
+    CREATE INDEX posts_type ON posts (type, created_at) WHERE type IS NOT NULL;
     CREATE TABLE post_brands (
         brand       TEXT NOT NULL,
         post        TEXT NOT NULL,
