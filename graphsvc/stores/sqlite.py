@@ -12,8 +12,11 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from itertools import chain
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from graphsvc.errors import ConfigError, StoreUnavailable
 from graphsvc.model import (
@@ -47,6 +50,7 @@ from graphsvc.stores.times import dt, ts
 
 # SQLite caps bound parameters per statement; chunk IN (...) lists well below it.
 _CHUNK = 900
+_KEY_LIMIT = 1 << 31  # account numbers below it pack a follow edge into one int64 key
 
 _POST_COLUMNS = (
     "p.id, p.text, p.lang, p.created_at, p.author, p.in_reply_to, p.by_brand, p.type, p.confidence,"
@@ -283,21 +287,33 @@ class SqliteStore:
         edges = [(f.follower, f.followee) if isinstance(f, Follow) else f for f in follows]
         if not edges:
             return 0
+        ends = list(chain.from_iterable(edges))
         with self.batch():
             conn = self._conn()
-            numbers = self._account_numbers(conn, {end for edge in edges for end in edge})
-            # One statement over a JSON array instead of executemany: SQLite unpacks the rows in C,
-            # which at tens of thousands of edges a call is cheaper than binding row by row. Sorted,
-            # so the primary key's B-tree is walked once from left to right.
-            rows = sorted((numbers[a], numbers[b]) for a, b in edges if a != b)
+            numbers = self._account_numbers(conn, dict.fromkeys(ends))
+            codes = np.fromiter(map(numbers.__getitem__, ends), dtype=np.int64, count=len(ends))
+            src, dst = codes[0::2], codes[1::2]
             before = conn.total_changes
-            conn.execute(
-                "INSERT OR IGNORE INTO follows (src, dst) SELECT value ->> 0, value ->> 1 FROM json_each(?)",
-                (json.dumps(rows, separators=(",", ":")),),
-            )
+            if int(codes.max()) < _KEY_LIMIT:
+                # Each edge as one integer key in one flat JSON array: SQLite unpacks it in C (no
+                # row-by-row binding, no nested arrays), and the keys are sorted so that the
+                # primary key's B-tree is walked once from left to right. Ids differ exactly when
+                # numbers do, so src != dst drops the self-follows.
+                keys = np.sort((src << 32 | dst)[src != dst])
+                conn.execute(
+                    "INSERT OR IGNORE INTO follows (src, dst) SELECT value >> 32, value & 4294967295"
+                    " FROM json_each(?)",
+                    ("[" + ",".join(map(str, keys.tolist())) + "]",),
+                )
+            else:
+                rows = sorted(zip(src[src != dst].tolist(), dst[src != dst].tolist(), strict=True))
+                conn.execute(
+                    "INSERT OR IGNORE INTO follows (src, dst) SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+                    (_json_rows(rows),),
+                )
             return conn.total_changes - before
 
-    def _account_numbers(self, conn: sqlite3.Connection, ids: set[str]) -> dict[str, int]:
+    def _account_numbers(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, int]:
         """The account number of each id, creating bare accounts for ids never seen."""
         # Sorted, so new ids go into the id index in order; passed as one JSON array (see above).
         listed = json.dumps(sorted(ids), ensure_ascii=False, separators=(",", ":"))
