@@ -15,8 +15,9 @@ __all__ = ["DEFAULT_BATCH_EDGES", "DEFAULT_OPTIONS", "LoadOptions", "Record"]
 
 Record = Mention | FollowBatch | RecordError
 
-# Large enough that per-batch overhead vanishes, small enough that a store can commit one batch.
-DEFAULT_BATCH_EDGES = 50_000
+# Large enough that per-batch overhead vanishes (the SQLite store is ~15% faster per edge at 500k
+# than at 50k: fewer account-number look-ups and commits), small enough to hold in memory (~80 MB).
+DEFAULT_BATCH_EDGES = 500_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
