@@ -1,7 +1,7 @@
 """Short-lived answers to repeated reads: ranking pages and brand lookups.
 
 A busy dashboard asks the same ranking many times a second; the store's answer only changes when
-something is written. Entries live :data:`TTL_SECONDS` at most, and every write made through this
+something is written. Entries live ``settings.read_cache_seconds`` (default :data:`TTL_SECONDS`; 0 turns the cache off) at most, and every write made through this
 server (``ingestMentions``, ``addFollows``, ``markResponded``) clears them all, so a client never
 reads past its own write; a write by another process (``graphsvc load``) shows within the TTL.
 

@@ -31,18 +31,18 @@ class Services:
         self.calls = calls
         self.hub = StateChangeHub()
         self.graph = FollowerGraph(calls.store)
-        self.cache = ReadCache()
+        self.cache = ReadCache(ttl=settings.read_cache_seconds)
         self._classifier: Classifier | None = None
         self._lock = threading.Lock()
 
     @property
     def classifier(self) -> Classifier:
-        """The default classifier, built on first use (it loads its lexicons then)."""
+        """The classifier with the configured playbooks, built on first use (it loads its lexicons then)."""
         with self._lock:
             if self._classifier is None:
-                from graphsvc.classify import default_classifier
+                from graphsvc.labeling import configured_classifier
 
-                self._classifier = default_classifier()
+                self._classifier = configured_classifier(self.settings)
             return self._classifier
 
 

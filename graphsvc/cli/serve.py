@@ -100,7 +100,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
     env: dict[str, str] = {}
     for f in dataclasses.fields(settings):
         value = getattr(settings, f.name)
-        if value is None or f.name == "sla_overrides":
+        if value is None:
             continue
         if isinstance(value, bool):
             text = "1" if value else "0"
