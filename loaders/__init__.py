@@ -5,7 +5,7 @@
 ['airline', 'csv', 'follows', 'jsonl', 'mastodon', 'twcs', 'x-v2']
 
 ``read(path)`` yields ``Mention`` and ``FollowBatch`` records, and a ``RecordError`` (file, line,
-reason) in place of each malformed row; it raises only ``UnknownFormat``. See ``FORMATS.md``.
+reason) in place of each malformed row; it raises only ``UnknownFormat``. See "Input formats" in README.md.
 """
 
 from __future__ import annotations
