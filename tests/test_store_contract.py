@@ -358,3 +358,14 @@ def test_store_follow_codes_name_every_edge_once(store: Store) -> None:
     expected = sorted((a, b) for a, b in edges if a != b)
     assert sorted(decoded) == expected == sorted(e for batch in store.iter_follows() for e in batch)
     assert sum(len(b.src) for b in store.iter_follow_codes()) == len(expected)  # one batch, from the start
+
+
+def test_store_follows_after_a_rolled_back_batch_name_the_right_accounts(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.batch():
+        store.upsert_follows([("x:new1", "x:new2"), ("x:new3", "x:new2")])
+        raise RuntimeError("the load dies before commit")
+    store.upsert_accounts([Account(id="x:other", handle="other")])  # may take a rolled-back number
+    store.upsert_follows([("x:new1", "x:new2"), ("x:new3", "x:new2"), ("x:new1", "x:other")])
+    assert [a.id for a in store.list_followers("x:new2", first=5).items] == ["x:new1", "x:new3"]
+    assert [a.id for a in store.list_following("x:new1", first=5).items] == ["x:new2", "x:other"]
+    assert store.get_accounts(["x:other"])["x:other"].handle == "other"
