@@ -8,12 +8,12 @@ import numpy as np
 from graphsvc.analytics.refresh import analyze, compute, update
 from graphsvc.cli import main
 from graphsvc.model import Follow, Metrics
-from graphsvc.stores.base import Store
+from graphsvc.stores.base import FollowCodes, Store, number_pairs
 from tests.analytics_graphs import Edge, digraph, nx_audience, projection_of
 
 
 class FakeStore:
-    """Only the two methods analytics may use."""
+    """Only the methods analytics may use."""
 
     def __init__(self, edges: list[Edge]) -> None:
         self.edges = edges
@@ -22,6 +22,9 @@ class FakeStore:
     def iter_follows(self, batch_size: int = 100_000) -> Iterator[list[tuple[str, str]]]:
         for i in range(0, len(self.edges), batch_size):
             yield self.edges[i : i + batch_size]
+
+    def iter_follow_codes(self, batch_size: int = 100_000) -> Iterator[FollowCodes]:
+        return number_pairs(self.iter_follows(batch_size))
 
     def put_metrics(self, metrics: Iterable[Metrics]) -> int:
         batch = list(metrics)

@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from itertools import chain
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
@@ -58,6 +59,27 @@ class FollowCodes:
     ids: Sequence[str]
     src: npt.NDArray[np.int64]
     dst: npt.NDArray[np.int64]
+
+
+def number_pairs(batches: Iterable[Sequence[tuple[str, str]]]) -> Iterator[FollowCodes]:
+    """Number string edge batches as :class:`FollowCodes`, accounts in the order first seen:
+    how a backend without integer account keys implements :meth:`Store.iter_follow_codes`.
+
+    >>> [(c.ids, c.src.tolist(), c.dst.tolist()) for c in number_pairs([[("a", "b")], [("c", "a")]])]
+    [(['a', 'b'], [0], [1]), (['c'], [2], [0])]
+    """
+    numbers: dict[str, int] = {}
+    for pairs in batches:
+        new: list[str] = []
+        ends: list[int] = []
+        for end in chain.from_iterable(pairs):
+            code = numbers.get(end)
+            if code is None:
+                code = numbers[end] = len(numbers)
+                new.append(end)
+            ends.append(code)
+        codes = np.array(ends, dtype=np.int64)
+        yield FollowCodes(ids=new, src=codes[0::2], dst=codes[1::2])
 
 
 class CustomerOrder(StrEnum):

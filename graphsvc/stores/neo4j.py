@@ -24,10 +24,8 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from itertools import chain
 from typing import Any, TypeVar
 
-import numpy as np
 from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
@@ -65,6 +63,7 @@ from graphsvc.stores.base import (
     InteractionOrder,
     Page,
     StateChangeFilter,
+    number_pairs,
 )
 from graphsvc.stores.neo4j_rows import (
     Row,
@@ -505,18 +504,7 @@ class Neo4jStore:
 
     def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowCodes]:
         """The pages of :meth:`iter_follows`, accounts numbered in the order they are first seen."""
-        numbers: dict[str, int] = {}
-        for pairs in self.iter_follows(batch_size):
-            new: list[str] = []
-            ends: list[int] = []
-            for end in chain.from_iterable(pairs):
-                code = numbers.get(end)
-                if code is None:
-                    code = numbers[end] = len(numbers)
-                    new.append(end)
-                ends.append(code)
-            codes = np.array(ends, dtype=np.int64)
-            yield FollowCodes(ids=new, src=codes[0::2], dst=codes[1::2])
+        return number_pairs(self.iter_follows(batch_size))
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]:
         rows = self._read(_fetch(cypher.GET_METRICS, ids=list(dict.fromkeys(ids))), "read metrics")
