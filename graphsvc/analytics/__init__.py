@@ -15,7 +15,12 @@ from graphsvc.analytics.engaged import engaged_mask, engaged_reach, engaged_reac
 from graphsvc.analytics.influence import pagerank
 from graphsvc.analytics.overlap import Overlap, audience_overlap, overlap_matrix
 from graphsvc.analytics.priority import alert_priority, interaction_priority, reach_weight
-from graphsvc.analytics.projection import Projection, ProjectionBuilder, build_projection
+from graphsvc.analytics.projection import (
+    Projection,
+    ProjectionBuilder,
+    build_projection,
+    build_projection_from_codes,
+)
 from graphsvc.analytics.reach import ReachTable, all_reach, audience, peer_reach, set_reach
 
 __all__ = [
@@ -31,6 +36,7 @@ __all__ = [
     "audience_overlap",
     "best_advocate_set",
     "build_projection",
+    "build_projection_from_codes",
     "engaged_mask",
     "engaged_reach",
     "engaged_reach_many",

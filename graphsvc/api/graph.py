@@ -1,6 +1,6 @@
 """The follower graph of one API process: one shared :class:`~graphsvc.analytics.Projection`.
 
-Built lazily from ``store.iter_follows()`` on first use, on a worker thread, once (concurrent first
+Built lazily from ``store.iter_follow_codes()`` on first use, on a worker thread, once (concurrent first
 requests wait for the same build), and shared by every request: a projection is immutable, so a
 request only ever holds a reference, never a copy. When ``addFollows`` stores new edges,
 :meth:`FollowerGraph.edges_added` patches it with :func:`graphsvc.analytics.refresh.update`, which
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import anyio.to_thread
 
-from graphsvc.analytics import Projection, build_projection, peer_reach
+from graphsvc.analytics import Projection, build_projection_from_codes, peer_reach
 from graphsvc.analytics.refresh import Analysis, analyze, compute, update
 from graphsvc.stores.base import Store
 
@@ -55,7 +55,7 @@ class FollowerGraph:
 
     def _build(self) -> Projection:
         self.builds += 1
-        return build_projection(self.store.iter_follows())
+        return build_projection_from_codes(self.store.iter_follow_codes())
 
     async def reach(self, account_id: str, hops: int) -> int:
         """Peer reach computed from the projection (0 for accounts without followers)."""
