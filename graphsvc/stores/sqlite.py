@@ -487,15 +487,19 @@ class SqliteStore:
         check_first(first)
         where = ["a.brand IS NULL"]
         params: list[Any] = []
+        # Start from the brand's side when there is one: its customers are few, accounts many.
+        source = "accounts a"
         if flt.state is not None:
             if flt.brand is None:
                 raise ValueError("CustomerFilter.state needs a brand")
-            where.append(
-                "EXISTS (SELECT 1 FROM states s WHERE s.customer = a.id AND s.brand = ? AND s.type = ?)"
-            )
+            source = "states s JOIN accounts a ON a.id = s.customer"
+            where += ["s.brand = ?", "s.type = ?"]
             params += [flt.brand, flt.state.value]
         elif flt.brand is not None:
-            where.append("EXISTS (SELECT 1 FROM post_brands pb WHERE pb.author = a.id AND pb.brand = ?)")
+            source = (
+                "(SELECT DISTINCT author FROM post_brands WHERE brand = ? AND by_brand = 0) pb"
+                " JOIN accounts a ON a.id = pb.author"
+            )
             params.append(flt.brand)
         if flt.handle_prefix:
             where.append("lower(a.handle) >= ? AND lower(a.handle) < ?")
@@ -506,7 +510,7 @@ class SqliteStore:
             if after is not None:
                 where.append("a.id > ?")
                 params.append(decode_cursor(after)[0])
-            sql = f"SELECT {_ACCOUNT_COLUMNS}, a.id FROM accounts a WHERE {' AND '.join(where)} ORDER BY a.id LIMIT ?"
+            sql = f"SELECT {_ACCOUNT_COLUMNS}, a.id FROM {source} WHERE {' AND '.join(where)} ORDER BY a.id LIMIT ?"
         else:
             value = f"coalesce(m.{metric}, 0)"
             if after is not None:
@@ -514,7 +518,7 @@ class SqliteStore:
                 where.append(f"({value} < ? OR ({value} = ? AND a.id > ?))")
                 params += [last_value, last_value, last_id]
             sql = (
-                f"SELECT {_ACCOUNT_COLUMNS}, {value} FROM accounts a LEFT JOIN metrics m ON m.account = a.id"
+                f"SELECT {_ACCOUNT_COLUMNS}, {value} FROM {source} LEFT JOIN metrics m ON m.account = a.id"
                 f" WHERE {' AND '.join(where)} ORDER BY {value} DESC, a.id LIMIT ?"
             )
         rows = self._all(sql, [*params, first + 1])
