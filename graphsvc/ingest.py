@@ -166,16 +166,6 @@ def to_post(mention: Mention, book: BrandBook) -> tuple[Post, list[Brand]]:
     return post, discovered
 
 
-def _account(mention: Mention, post: Post) -> Account:
-    author = mention.author
-    if post.by_brand and author.brand is None:
-        brand = next(iter(post.brands), None)
-        return Account(
-            id=author.id, handle=author.handle, name=author.name, followers=author.followers, brand=brand
-        )
-    return author
-
-
 class Ingestor:
     """Writes records into a store in atomic batches. One per load; reusable across files."""
 
@@ -254,7 +244,8 @@ class Ingestor:
         for mention in mentions:
             post, found = to_post(mention, self.book)
             posts.append(post)
-            accounts[mention.author.id] = _account(mention, post)
+            # a brand's own account gets its brand from upsert_brands (the discovered brand's handles)
+            accounts[mention.author.id] = mention.author
             if found:
                 discovered.update((b.key, b) for b in found)
         if discovered:

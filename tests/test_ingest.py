@@ -114,3 +114,20 @@ def test_to_post_knows_a_brand_account_by_its_handle() -> None:
     assert post.by_brand and post.brands == ("acme",)
     post, _ = to_post(mention("x:2", 0), book)  # @ana is a customer even though "Ana" is an alias
     assert not post.by_brand
+
+
+def test_brand_account_belongs_to_its_own_brand_even_when_mentioning_another(store: Store) -> None:
+    Ingestor(store, brands=[Brand(key="aaa", name="Aaa", handles=("x:AaaHelp",))]).ingest(
+        [
+            mention(
+                "x:7",
+                0,
+                author=Account(id="x:98", handle="BbbHelp"),
+                author_is_brand=True,
+                text="@AaaHelp thanks!",
+                mentions=("AaaHelp",),
+            )
+        ]
+    )
+    assert store.get_accounts(["x:98"])["x:98"].brand == "bbbhelp"
+    assert store.get_posts(["x:7"])["x:7"].brands == ("aaa", "bbbhelp")
