@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -29,14 +29,12 @@ from graphsvc.model import (
     Follow,
     Metrics,
     Post,
-    Response,
     StateChange,
     Stats,
     brand_key,
 )
 from graphsvc.stores.base import (
     CustomerFilter,
-    CustomerOrder,
     FollowCodes,
     InteractionFilter,
     InteractionOrder,
@@ -44,52 +42,25 @@ from graphsvc.stores.base import (
     StateChangeFilter,
 )
 from graphsvc.stores.paging import check_first, decode_cursor, make_page, pages_by_owner
+from graphsvc.stores.sqlite_rows import (
+    ACCOUNT_COLUMNS,
+    METRIC_COLUMN,
+    POST_COLUMNS,
+    account_from,
+    api_key_from,
+    chunks,
+    json_rows,
+    marks,
+    path_from_url,
+    post_from,
+    top_per_group,
+    without_rank,
+)
 from graphsvc.stores.sqlite_schema import migrate
-from graphsvc.stores.states import derive_changes
+from graphsvc.stores.sqlite_states import record_labels
 from graphsvc.stores.times import dt, ts
 
-# SQLite caps bound parameters per statement; chunk IN (...) lists well below it.
-_CHUNK = 900
 _KEY_LIMIT = 1 << 31  # account numbers below it pack a follow edge into one int64 key
-
-_POST_COLUMNS = (
-    "p.id, p.text, p.lang, p.created_at, p.author, p.in_reply_to, p.by_brand, p.type, p.confidence,"
-    " p.cues, p.label_lang, p.needs_response, p.sla, p.version, p.responded_at, p.response_post,"
-    " (SELECT group_concat(brand, char(31)) FROM post_brands WHERE post = p.id)"
-)
-_ACCOUNT_COLUMNS = "a.id, a.handle, a.name, a.followers, a.brand"
-_METRIC_COLUMN = {
-    CustomerOrder.REACH1: "reach1",
-    CustomerOrder.REACH2: "reach2",
-    CustomerOrder.INFLUENCE: "influence",
-}
-
-
-def path_from_url(url: str) -> str:
-    """``sqlite:///rel.db`` is relative, ``sqlite:////abs.db`` absolute, ``sqlite://:memory:``."""
-    if not url.startswith("sqlite://"):
-        raise ConfigError(f"{url!r} is not a sqlite URL; use sqlite:///path/to/graphsvc.db")
-    rest = url[len("sqlite://") :]
-    if rest in {":memory:", "/:memory:"}:
-        raise ConfigError("an in-memory SQLite store cannot be shared between threads; use a file path")
-    path = rest[1:] if rest.startswith("/") else rest
-    if not path:
-        raise ConfigError(f"{url!r} names no file; use sqlite:///path/to/graphsvc.db")
-    return path
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
-def _json_rows(rows: Sequence[Any]) -> str:
-    """``rows`` as one JSON array, for statements that read their rows from ``json_each(?)``."""
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 class SqliteStore:
@@ -210,7 +181,7 @@ class SqliteStore:
             # An account seen again unchanged is left alone: an update would rewrite its index entries.
             " WHERE (handle, name, followers, brand) IS NOT (coalesce(excluded.handle, handle),"
             " coalesce(excluded.name, name), coalesce(excluded.followers, followers), coalesce(excluded.brand, brand))",
-            (_json_rows([(a.id, a.handle, a.name, a.followers, a.brand) for a in accounts]),),
+            (json_rows([(a.id, a.handle, a.name, a.followers, a.brand) for a in accounts]),),
         )
 
     def upsert_posts(self, posts: Iterable[Post]) -> int:
@@ -231,16 +202,16 @@ class SqliteStore:
                 " lang = coalesce(excluded.lang, lang), created_at = excluded.created_at,"
                 " author = excluded.author, in_reply_to = coalesce(excluded.in_reply_to, in_reply_to),"
                 " by_brand = excluded.by_brand",
-                (_json_rows(values),),
+                (json_rows(values),),
             )
             links = [(b, v[0], v[4], v[3], v[6]) for p, v in zip(rows, values, strict=True) for b in p.brands]
             if links:
                 conn.execute(
                     "INSERT OR IGNORE INTO post_brands (brand, post, author, created_at, by_brand)"
                     " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)",
-                    (_json_rows(links),),
+                    (json_rows(links),),
                 )
-            self._resolve_threads(conn, _json_rows([p.id for p in rows]))
+            self._resolve_threads(conn, json_rows([p.id for p in rows]))
         return len(rows)
 
     def _resolve_threads(self, conn: sqlite3.Connection, ids: str) -> None:
@@ -272,7 +243,7 @@ class SqliteStore:
                 "INSERT OR IGNORE INTO post_brands (brand, post, author, created_at, by_brand)"
                 " SELECT pb.brand, c.id, c.author, c.created_at, c.by_brand FROM json_each(?) j"
                 " JOIN posts c ON c.id = j.value ->> 0 JOIN post_brands pb ON pb.post = j.value ->> 1",
-                (_json_rows(inherit),),
+                (json_rows(inherit),),
             )
         if answers:
             # One answer per post, so each post is updated at most once: the earliest answer wins.
@@ -280,7 +251,7 @@ class SqliteStore:
                 "UPDATE posts SET responded_at = a.created_at, response_post = a.id FROM json_each(?) j"
                 " JOIN posts a ON a.id = j.value ->> 1 WHERE posts.id = j.value ->> 0"
                 " AND (posts.responded_at IS NULL OR posts.responded_at > a.created_at)",
-                (_json_rows(list(answers.items())),),
+                (json_rows(list(answers.items())),),
             )
 
     def upsert_follows(self, follows: Iterable[Follow | tuple[str, str]]) -> int:
@@ -309,7 +280,7 @@ class SqliteStore:
                 rows = sorted(zip(src[src != dst].tolist(), dst[src != dst].tolist(), strict=True))
                 conn.execute(
                     "INSERT OR IGNORE INTO follows (src, dst) SELECT value ->> 0, value ->> 1 FROM json_each(?)",
-                    (_json_rows(rows),),
+                    (json_rows(rows),),
                 )
             return conn.total_changes - before
 
@@ -327,87 +298,7 @@ class SqliteStore:
         if not rows:
             return ()
         with self.batch():
-            conn = self._conn()
-            conn.executemany(
-                "UPDATE posts SET type = ?, confidence = ?, cues = ?, label_lang = ?, needs_response = ?,"
-                " sla = ?, version = ?, due_at = CASE WHEN ? THEN created_at + ? END WHERE id = ?",
-                [
-                    (
-                        c.type.value,
-                        c.confidence,
-                        json.dumps(list(c.cues), ensure_ascii=False),
-                        c.lang,
-                        int(c.needs_response),
-                        c.sla.total_seconds() if c.sla is not None else None,
-                        c.version,
-                        int(c.needs_response and c.sla is not None),
-                        c.sla.total_seconds() if c.sla is not None else None,
-                        post_id,
-                    )
-                    for post_id, c in rows
-                ],
-            )
-            pairs: set[tuple[str, str]] = set()
-            for chunk in _chunks([post_id for post_id, _ in rows]):
-                pairs.update(
-                    conn.execute(
-                        f"SELECT author, brand FROM post_brands WHERE by_brand = 0 AND post IN ({_marks(len(chunk))})",
-                        chunk,
-                    )
-                )
-            return self._rederive_states(conn, sorted(pairs))
-
-    def _rederive_states(
-        self, conn: sqlite3.Connection, pairs: Sequence[tuple[str, str]]
-    ) -> tuple[StateChange, ...]:
-        created: list[StateChange] = []
-        for customer, brand in pairs:
-            history = [
-                (row[0], dt(row[1]), CustomerType(row[2]))
-                for row in conn.execute(
-                    "SELECT p.id, p.created_at, p.type FROM post_brands pb JOIN posts p ON p.id = pb.post"
-                    " WHERE pb.author = ? AND pb.brand = ? AND p.type IS NOT NULL"
-                    " ORDER BY p.created_at, p.id",
-                    (customer, brand),
-                )
-            ]
-            wanted = derive_changes(customer, brand, history)
-            existing = {
-                row[0]: row
-                for row in conn.execute(
-                    "SELECT post, from_type, to_type, at FROM state_changes WHERE customer = ? AND brand = ?",
-                    (customer, brand),
-                )
-            }
-            keep = {c.post_id for c in wanted}
-            conn.executemany(
-                "DELETE FROM state_changes WHERE customer = ? AND brand = ? AND post = ?",
-                [(customer, brand, post) for post in existing if post not in keep],
-            )
-            for change in wanted:
-                old = existing.get(change.post_id)
-                row = (
-                    change.from_type.value if change.from_type else None,
-                    change.to_type.value,
-                    ts(change.at),
-                )
-                if old is not None and tuple(old[1:]) == row:
-                    continue
-                conn.execute(
-                    "INSERT OR REPLACE INTO state_changes (customer, brand, post, from_type, to_type, at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (customer, brand, change.post_id, *row),
-                )
-                created.append(change)
-            if wanted:
-                last = wanted[-1]
-                conn.execute(
-                    "INSERT OR REPLACE INTO states (customer, brand, type, since, post) VALUES (?, ?, ?, ?, ?)",
-                    (customer, brand, last.to_type.value, ts(last.at), last.post_id),
-                )
-            else:
-                conn.execute("DELETE FROM states WHERE customer = ? AND brand = ?", (customer, brand))
-        return tuple(created)
+            return record_labels(self._conn(), rows)
 
     def mark_responded(self, post_id: str, at: datetime) -> Post | None:
         with self.batch():
@@ -429,11 +320,11 @@ class SqliteStore:
     # -- reads -------------------------------------------------------------------------------------
     def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]:
         found: dict[str, Account] = {}
-        for chunk in _chunks(list(dict.fromkeys(ids))):
+        for chunk in chunks(list(dict.fromkeys(ids))):
             for row in self._all(
-                f"SELECT {_ACCOUNT_COLUMNS} FROM accounts a WHERE a.id IN ({_marks(len(chunk))})", chunk
+                f"SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id IN ({marks(len(chunk))})", chunk
             ):
-                found[row[0]] = _account(row)
+                found[row[0]] = account_from(row)
         return found
 
     def get_brands(self, keys: Sequence[str]) -> dict[str, Brand]:
@@ -465,22 +356,22 @@ class SqliteStore:
 
     def get_posts(self, ids: Sequence[str]) -> dict[str, Post]:
         found: dict[str, Post] = {}
-        for chunk in _chunks(list(dict.fromkeys(ids))):
+        for chunk in chunks(list(dict.fromkeys(ids))):
             for row in self._all(
-                f"SELECT {_POST_COLUMNS} FROM posts p WHERE p.id IN ({_marks(len(chunk))})", chunk
+                f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({marks(len(chunk))})", chunk
             ):
-                found[row[0]] = _post(row)
+                found[row[0]] = post_from(row)
         return found
 
     def replies_to(self, post_ids: Sequence[str]) -> dict[str, tuple[Post, ...]]:
         found: dict[str, list[Post]] = {pid: [] for pid in post_ids}
-        for chunk in _chunks(list(dict.fromkeys(post_ids))):
+        for chunk in chunks(list(dict.fromkeys(post_ids))):
             for row in self._all(
-                f"SELECT {_POST_COLUMNS} FROM posts p WHERE p.in_reply_to IN ({_marks(len(chunk))})"
+                f"SELECT {POST_COLUMNS} FROM posts p WHERE p.in_reply_to IN ({marks(len(chunk))})"
                 " ORDER BY p.created_at, p.id",
                 chunk,
             ):
-                found[row[5]].append(_post(row))
+                found[row[5]].append(post_from(row))
         return {pid: tuple(posts) for pid, posts in found.items()}
 
     def list_customers(self, flt: CustomerFilter, first: int, after: str | None = None) -> Page[Account]:
@@ -505,12 +396,12 @@ class SqliteStore:
             where.append("lower(a.handle) >= ? AND lower(a.handle) < ?")
             prefix = flt.handle_prefix.lower().lstrip("@")
             params += [prefix, prefix + "\U0010ffff"]
-        metric = _METRIC_COLUMN.get(flt.order)
+        metric = METRIC_COLUMN.get(flt.order)
         if metric is None:
             if after is not None:
                 where.append("a.id > ?")
                 params.append(decode_cursor(after)[0])
-            sql = f"SELECT {_ACCOUNT_COLUMNS}, a.id FROM {source} WHERE {' AND '.join(where)} ORDER BY a.id LIMIT ?"
+            sql = f"SELECT {ACCOUNT_COLUMNS}, a.id FROM {source} WHERE {' AND '.join(where)} ORDER BY a.id LIMIT ?"
         else:
             value = f"coalesce(m.{metric}, 0)"
             if after is not None:
@@ -518,13 +409,15 @@ class SqliteStore:
                 where.append(f"({value} < ? OR ({value} = ? AND a.id > ?))")
                 params += [last_value, last_value, last_id]
             sql = (
-                f"SELECT {_ACCOUNT_COLUMNS}, {value} FROM {source} LEFT JOIN metrics m ON m.account = a.id"
+                f"SELECT {ACCOUNT_COLUMNS}, {value} FROM {source} LEFT JOIN metrics m ON m.account = a.id"
                 f" WHERE {' AND '.join(where)} ORDER BY {value} DESC, a.id LIMIT ?"
             )
         rows = self._all(sql, [*params, first + 1])
         page = make_page(rows, first, lambda r: [r[5], r[0]] if metric else [r[0]])
         return Page(
-            items=tuple(_account(r) for r in page.items), end_cursor=page.end_cursor, has_next=page.has_next
+            items=tuple(account_from(r) for r in page.items),
+            end_cursor=page.end_cursor,
+            has_next=page.has_next,
         )
 
     def list_interactions(self, flt: InteractionFilter, first: int, after: str | None = None) -> Page[Post]:
@@ -550,7 +443,7 @@ class SqliteStore:
             where = ["pb.brand = ?", "pb.by_brand = 0"]
             params.append(flt.brand)
         if authors is not None:
-            where.append(f"p.author IN ({_marks(len(authors))})")
+            where.append(f"p.author IN ({marks(len(authors))})")
             params += authors
         for clause, value in (
             ("p.type = ?", flt.type.value if flt.type else None),
@@ -579,15 +472,15 @@ class SqliteStore:
                 where.append("(p.created_at < ? OR (p.created_at = ? AND p.id < ?))")
                 params += [last_at, last_at, last_id]
             order = "p.created_at DESC, p.id DESC"
-        select = f"SELECT {_POST_COLUMNS}, {key}, p.author FROM {source} WHERE {' AND '.join(where)}"
-        rows = self._all(*_top_per_group(select, order, "p.author", authors, first, params))
+        select = f"SELECT {POST_COLUMNS}, {key}, p.author FROM {source} WHERE {' AND '.join(where)}"
+        rows = self._all(*top_per_group(select, order, "p.author", authors, first, params))
         return pages_by_owner(
-            _without_rank(rows, authors),
+            without_rank(rows, authors),
             authors or [""],
             first,
             owner_of=lambda r: r[-1] if authors else "",
             key_of=lambda r: [r[-2], r[0]],
-            convert=_post,
+            convert=post_from,
         )
 
     def list_followers(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
@@ -616,17 +509,17 @@ class SqliteStore:
             extra = " AND a.id > ?"
             params.append(decode_cursor(after)[0])
         select = (
-            f"SELECT {_ACCOUNT_COLUMNS}, me.id FROM accounts me JOIN follows f ON f.{mine} = me.n"
-            f" JOIN accounts a ON a.n = f.{theirs} WHERE me.id IN ({_marks(len(owners))}){extra}"
+            f"SELECT {ACCOUNT_COLUMNS}, me.id FROM accounts me JOIN follows f ON f.{mine} = me.n"
+            f" JOIN accounts a ON a.n = f.{theirs} WHERE me.id IN ({marks(len(owners))}){extra}"
         )
-        rows = self._all(*_top_per_group(select, "a.id", "me.id", owners, first, params))
+        rows = self._all(*top_per_group(select, "a.id", "me.id", owners, first, params))
         return pages_by_owner(
-            _without_rank(rows, owners),
+            without_rank(rows, owners),
             owners,
             first,
             owner_of=lambda r: r[-1],
             key_of=lambda r: [r[0]],
-            convert=_account,
+            convert=account_from,
         )
 
     def list_state_changes(
@@ -675,9 +568,9 @@ class SqliteStore:
 
     def states_for(self, customer_ids: Sequence[str]) -> dict[str, tuple[CustomerState, ...]]:
         found: dict[str, list[CustomerState]] = {cid: [] for cid in customer_ids}
-        for chunk in _chunks(list(dict.fromkeys(customer_ids))):
+        for chunk in chunks(list(dict.fromkeys(customer_ids))):
             for row in self._all(
-                f"SELECT customer, brand, type, since, post FROM states WHERE customer IN ({_marks(len(chunk))})"
+                f"SELECT customer, brand, type, since, post FROM states WHERE customer IN ({marks(len(chunk))})"
                 " ORDER BY customer, brand",
                 chunk,
             ):
@@ -724,9 +617,9 @@ class SqliteStore:
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]:
         found: dict[str, Metrics] = {}
-        for chunk in _chunks(list(dict.fromkeys(ids))):
+        for chunk in chunks(list(dict.fromkeys(ids))):
             for row in self._all(
-                f"SELECT account, reach1, reach2, influence FROM metrics WHERE account IN ({_marks(len(chunk))})",
+                f"SELECT account, reach1, reach2, influence FROM metrics WHERE account IN ({marks(len(chunk))})",
                 chunk,
             ):
                 found[row[0]] = Metrics(account_id=row[0], reach1=row[1], reach2=row[2], influence=row[3])
@@ -796,13 +689,13 @@ class SqliteStore:
         rows = self._all(
             "SELECT id, role, key_hash, created_at, revoked_at FROM api_keys WHERE key_hash = ?", (key_hash,)
         )
-        return _api_key(rows[0]) if rows else None
+        return api_key_from(rows[0]) if rows else None
 
     def list_api_keys(self) -> tuple[ApiKey, ...]:
         rows = self._all(
             "SELECT id, role, key_hash, created_at, revoked_at FROM api_keys ORDER BY created_at, id"
         )
-        return tuple(_api_key(r) for r in rows)
+        return tuple(api_key_from(r) for r in rows)
 
     def revoke_api_key(self, key_id: str, at: datetime) -> bool:
         with self.batch():
@@ -810,86 +703,3 @@ class SqliteStore:
                 "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (ts(at), key_id)
             )
         return cursor.rowcount > 0
-
-
-def _top_per_group(
-    select: str, order: str, group: str, owners: list[str] | None, first: int, params: list[Any]
-) -> tuple[str, list[Any]]:
-    """The first ``first + 1`` rows of ``select`` in ``order``, per owner when there are several.
-
-    One owner (or none) is a plain ``LIMIT``; several use a window so one query serves them all."""
-    if owners is None or len(owners) <= 1:
-        return f"{select} ORDER BY {order} LIMIT ?", [*params, first + 1]
-    ranked = select.replace(
-        "SELECT ", f"SELECT row_number() OVER (PARTITION BY {group} ORDER BY {order}) AS rn, ", 1
-    )
-    return f"SELECT * FROM ({ranked}) WHERE rn <= ? ORDER BY rn", [*params, first + 1]
-
-
-def _without_rank(rows: list[Any], owners: list[str] | None) -> list[Any]:
-    """Rows of :func:`_top_per_group` without the window's row number, when it added one."""
-    return [row[1:] for row in rows] if owners is not None and len(owners) > 1 else rows
-
-
-def _account(row: Sequence[Any]) -> Account:
-    return Account(id=row[0], handle=row[1], name=row[2], followers=row[3], brand=row[4])
-
-
-def _post(row: Sequence[Any]) -> Post:
-    (
-        pid,
-        text,
-        lang,
-        created,
-        author,
-        reply_to,
-        by_brand,
-        ptype,
-        conf,
-        cues,
-        llang,
-        needs,
-        sla,
-        version,
-        responded,
-        response_post,
-        brands,
-    ) = row[:17]
-    classification = None
-    if ptype is not None:
-        classification = Classification(
-            type=CustomerType(ptype),
-            confidence=conf,
-            lang=llang or "",
-            cues=tuple(json.loads(cues or "[]")),
-            needs_response=bool(needs),
-            sla=timedelta(seconds=sla) if sla is not None else None,
-            version=version or "",
-        )
-    response = None
-    if responded is not None:
-        response = Response(
-            at=dt(responded), delay=timedelta(seconds=responded - created), post_id=response_post
-        )
-    return Post(
-        id=pid,
-        text=text,
-        lang=lang,
-        created_at=dt(created),
-        author_id=author,
-        in_reply_to=reply_to,
-        by_brand=bool(by_brand),
-        brands=tuple(sorted(brands.split("\x1f"))) if brands else (),
-        classification=classification,
-        response=response,
-    )
-
-
-def _api_key(row: Sequence[Any]) -> ApiKey:
-    return ApiKey(
-        id=row[0],
-        role=row[1],
-        key_hash=row[2],
-        created_at=dt(row[3]),
-        revoked_at=dt(row[4]) if row[4] is not None else None,
-    )
