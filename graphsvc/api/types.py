@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Annotated, Optional
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from graphsvc.analytics import alert_priority, peer_reach
 from graphsvc.api.connections import (
@@ -246,13 +247,7 @@ class Customer(Node):
         first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
     ) -> Connection[Customer]:
-        size = page_size(first, info.context.settings)
-
-        async def fetch(n: int, cursor: str | None) -> Page[Account]:
-            return await info.context.loaders.followers.load(PageKey(self.account.id, n, cursor))
-
-        items, cursors, more = await fetch_page(fetch, size, after)
-        return connection([Customer.of(a) for a in items], cursors, more, after)
+        return await self._neighbours(info.context.loaders.followers, info, first, after)
 
     @field(description="Accounts (customers and brands) this one follows, by id.")
     async def following(
@@ -261,10 +256,16 @@ class Customer(Node):
         first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
     ) -> Connection[Customer]:
+        return await self._neighbours(info.context.loaders.following, info, first, after)
+
+    async def _neighbours(
+        self, loader: DataLoader[PageKey, Page[Account]], info: Info, first: int | None, after: str | None
+    ) -> Connection[Customer]:
+        """One page of followers or following, through the request's DataLoader for it."""
         size = page_size(first, info.context.settings)
 
         async def fetch(n: int, cursor: str | None) -> Page[Account]:
-            return await info.context.loaders.following.load(PageKey(self.account.id, n, cursor))
+            return await loader.load(PageKey(self.account.id, n, cursor))
 
         items, cursors, more = await fetch_page(fetch, size, after)
         return connection([Customer.of(a) for a in items], cursors, more, after)
