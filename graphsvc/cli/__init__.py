@@ -26,7 +26,11 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="graphsvc", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="graphsvc",
+        description="A customer relationship graph service for brands' social customers.",
+        epilog="Commands that use a store take --store URL (default: $GRAPHSVC_STORE or sqlite:///graphsvc.db).",
+    )
     parser.add_argument("--version", action="version", version=f"graphsvc {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
