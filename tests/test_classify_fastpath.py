@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from graphsvc.classify.fastpath import ColumnFeatures
 from graphsvc.classify.features import named_features, read
 from graphsvc.classify.golden import labeled_items, row, rows, weights_sha256
 from graphsvc.classify.golden import read as read_golden
+from graphsvc.errors import ClassifierError
 
 
 def _diff(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> list[str]:
@@ -69,3 +71,29 @@ def test_fastpath_token_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     r = read(text)
     assert fast.columns(r) == c.model.columns(named_features(r))
     assert len(fast._memo) == 50
+
+
+def test_fastpath_reader_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastpath, "_MEMO_MAX", 50)
+    c = default_classifier()
+    reader = fastpath.FastReader(c.model, c.lexicon)
+    text = " ".join(f"tok{i}" for i in range(500))
+    _, _, _, _, cols = reader.read(text, None, None)
+    assert cols == c.model.columns(named_features(read(text)))
+    assert len(reader._memo) == 50
+
+
+def test_fastpath_batch_restores_garbage_collection() -> None:
+    c = default_classifier()
+    assert gc.isenabled()
+    c.classify_batch([("@Delta my bag didn't arrive", None, None)])
+    assert gc.isenabled()
+    with pytest.raises(ClassifierError):
+        c.classify_batch([(b"not text", None, None)])  # type: ignore[list-item]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        c.classify_batch([("@Delta my bag didn't arrive", None, None)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

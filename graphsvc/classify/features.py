@@ -40,7 +40,7 @@ class Analysis:
     features: list[str]
 
 
-def _polarity_bin(score: float) -> str:
+def polarity_bin(score: float) -> str:
     if score <= -2.0:
         return "pol:--"
     if score < 0:
@@ -85,18 +85,24 @@ def read(
     surf = surface(text, toks)
     polarity = (lexicon or Lexicon.load()).score(toks)
 
+    addresses, competitor = addressing(ctx, toks, surf.starts_with_handle)
+    return Reading(text, language, toks, cues, surf, polarity, addresses, competitor, ctx)
+
+
+def addressing(ctx: Context, toks: list[str], starts_with_handle: bool) -> tuple[bool, str | None]:
+    """Whether the text addresses the brand, and the first competitor @handle in it, if any."""
     if ctx.addresses_brand is not None:
         addresses = ctx.addresses_brand or ctx.reply_to_brand
-    elif ctx.brand_handles and surf.starts_with_handle:
+    elif ctx.brand_handles and starts_with_handle:
         addresses = ctx.reply_to_brand or toks[0][1:] in ctx.brand_handles
     else:
-        addresses = ctx.reply_to_brand or surf.starts_with_handle
+        addresses = ctx.reply_to_brand or starts_with_handle
     competitor = (
         next((t for t in toks if t[0] == "@" and t[1:] in ctx.competitor_handles), None)
         if ctx.competitor_handles
         else None
     )
-    return Reading(text, language, toks, cues, surf, polarity, addresses, competitor, ctx)
+    return addresses, competitor
 
 
 def other_features(r: Reading) -> list[str]:
@@ -104,7 +110,7 @@ def other_features(r: Reading) -> list[str]:
     feats: list[str] = []
     surf = r.surface
     ctx = r.context
-    pol = _polarity_bin(r.polarity)
+    pol = polarity_bin(r.polarity)
     feats.append(pol)
     addr = "addr" if r.addresses_brand else "noaddr"
     feats.append("s:" + addr)

@@ -109,17 +109,20 @@ _MEMO: dict[str, _Votes] = {}
 _MEMO_MAX = 100_000  # bounded: adversarial input must not grow memory without end
 
 
-def _votes(token: str) -> _Votes:
+def token_votes(token: str) -> _Votes:
     """What one token says about the language: a function word, else a telling suffix, else nothing."""
     langs = _WORD_LANGS.get(token)
     if langs:
         share = 1.0 / len(langs)
-        votes: _Votes = tuple((lang, share) for lang in langs)
-    elif len(token) > 4:
+        return tuple((lang, share) for lang in langs)
+    if len(token) > 4:
         lang_ = _SUFFIX_LANG.get(token[-3:]) or _SUFFIX_LANG.get(token[-4:]) or _SUFFIX_LANG.get(token[-6:])
-        votes = ((lang_, 0.4),) if lang_ else ()
-    else:
-        votes = ()
+        return ((lang_, 0.4),) if lang_ else ()
+    return ()
+
+
+def _votes(token: str) -> _Votes:
+    votes = token_votes(token)
     if len(_MEMO) < _MEMO_MAX:
         _MEMO[token] = votes
     return votes
@@ -127,17 +130,22 @@ def _votes(token: str) -> _Votes:
 
 def detect(text: str, toks: Sequence[str] | None = None) -> str:
     """The language of ``text``; pass ``toks`` when already tokenized to save the work."""
-    if not text.isascii():
-        script = _script(text)
-        if script:
-            return script
     scores: dict[str, float] = {}
     memo = _MEMO
     for t in toks if toks is not None else tokens(text):
         votes = memo.get(t)
         for lang, weight in _votes(t) if votes is None else votes:
             scores[lang] = scores.get(lang, 0.0) + weight
+    return decide(text, scores)
+
+
+def decide(text: str, scores: dict[str, float]) -> str:
+    """The language from the script of ``text``, else from its tokens' summed votes (``scores``,
+    added up in reading order) and its telling letters; ``scores`` may be updated."""
     if not text.isascii():
+        script = _script(text)
+        if script:
+            return script
         lowered = text.lower()
         for ch, lang in _LETTER_HINTS.items():
             if ch in lowered:
