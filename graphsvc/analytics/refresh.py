@@ -83,8 +83,14 @@ def analyze(store: Store, batch_size: int = 100_000) -> AnalyzeReport:
     """Stream the follower graph out of ``store``, compute everything, write every account's metrics."""
     seconds: dict[str, float] = {}
     t = time.perf_counter()
-    p = _projection_of(store, batch_size)
+    # account numbers, not string pairs: 5-10x faster to build from
+    p = build_projection_from_codes(store.iter_follow_codes(batch_size))
     seconds["projection"] = time.perf_counter() - t
+    return _full_pass(store, p, seconds)
+
+
+def _full_pass(store: Store, p: Projection, seconds: dict[str, float]) -> AnalyzeReport:
+    """Compute everything for ``p`` and write every account's metrics."""
     a = _timed_compute(p, seconds)
     t = time.perf_counter()
     written = _write(store, a, np.arange(p.n_nodes, dtype=np.int64))
@@ -92,11 +98,6 @@ def analyze(store: Store, batch_size: int = 100_000) -> AnalyzeReport:
     return AnalyzeReport(
         analysis=a, mode="full", accounts=p.n_nodes, edges=p.n_edges, written=written, seconds=seconds
     )
-
-
-def _projection_of(store: Store, batch_size: int) -> Projection:
-    """The store's follower graph, read as account numbers where the store can (5-10x faster)."""
-    return build_projection_from_codes(store.iter_follow_codes(batch_size))
 
 
 def _timed_compute(p: Projection, seconds: dict[str, float]) -> Analysis:
@@ -131,13 +132,7 @@ def update(store: Store, previous: Analysis, new_edges: Edges) -> AnalyzeReport:
     affected = affected_nodes(p, followees)
     seconds["projection"] = time.perf_counter() - t
     if affected.shape[0] > FULL_PASS_FRACTION * p.n_nodes:
-        a = _timed_compute(p, seconds)
-        t = time.perf_counter()
-        written = _write(store, a, np.arange(p.n_nodes, dtype=np.int64))
-        seconds["write"] = time.perf_counter() - t
-        return AnalyzeReport(
-            analysis=a, mode="full", accounts=p.n_nodes, edges=p.n_edges, written=written, seconds=seconds
-        )
+        return _full_pass(store, p, seconds)
     t = time.perf_counter()
     where = np.searchsorted(p.ids, old.ids)  # old node -> new node (old ids are all still there)
     reach2 = np.zeros(p.n_nodes, dtype=np.int64)
