@@ -84,8 +84,11 @@ def ensure_data(directory: Path, mentions: int, edges: int, sample: int, *, seed
 def _one_edge_batches(records: Iterator[Record]) -> Iterator[Record]:
     for record in records:
         if isinstance(record, FollowBatch):
-            for number, edge in enumerate(record.edges, start=record.first_line):
-                yield FollowBatch([edge], record.file, number)
+            for i in range(len(record)):
+                one = slice(i, i + 1)
+                yield FollowBatch(
+                    record.ids, record.src[one], record.dst[one], record.file, record.first_line + i
+                )
         else:
             yield record
 

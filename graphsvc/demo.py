@@ -167,7 +167,7 @@ def demo_records(now: datetime, *, mentions: int = 4500) -> Iterator[Mention | F
     followers = Counter(dst for _, dst in edges)
     accounts = sorted({end for edge in edges for end in edge}, key=lambda a: int(a.split(":")[1]))
     brand_follows = [(a, b.handles[0]) for a in accounts for b in BRANDS if rng.random() < 0.3]
-    yield FollowBatch(edges=edges + brand_follows, file="demo")
+    yield FollowBatch.of(edges + brand_follows, file="demo")
     pool = sentences()
     names = {a: f"{rng.choice(FIRST_NAMES)}{int(a.split(':')[1]) % 997}" for a in accounts}
     # Better-followed accounts talk about brands more often, as in real mention streams.

@@ -10,9 +10,14 @@ are ordinary accounts whose ``brand`` field names that key.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from itertools import chain
+
+import numpy as np
+import numpy.typing as npt
 
 
 class CustomerType(StrEnum):
@@ -135,15 +140,81 @@ class Follow:
     followee: str
 
 
-@dataclass(frozen=True, slots=True)
+class AccountIds:
+    """The account ids of a stream of follow batches, numbered 0, 1, 2, ... in the order first seen.
+
+    The batches of one file share one, so an id is turned into a string, and later into a store's
+    account number, once per file rather than once per edge. It only grows: a batch's codes stay
+    valid.
+    """
+
+    __slots__ = ("__weakref__", "_codes", "names")
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._codes: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def codes(self, ids: Iterable[str]) -> npt.NDArray[np.int64]:
+        """The code of each of ``ids``, numbering the ones not seen before."""
+        codes, names = self._codes, self.names
+
+        def code(name: str) -> int:
+            found = codes.get(name)
+            if found is None:
+                found = codes[name] = len(names)
+                names.append(name)
+            return found
+
+        return np.fromiter(map(code, ids), dtype=np.int64)
+
+    def knows_any(self, ids: Iterable[str]) -> bool:
+        return any(map(self._codes.__contains__, ids))
+
+    def extend(self, new: Sequence[str]) -> None:
+        """Number ``new`` (none known: see :meth:`knows_any`) in order without looking each up."""
+        self._codes.update(zip(new, range(len(self.names), len(self.names) + len(new)), strict=True))
+        self.names.extend(new)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class FollowBatch:
-    """Many follow edges at once: follower files hold millions, and one object per edge is too slow.
+    """Many follow edges at once, as columns: follower files hold millions, and an object (or even
+    a tuple of two strings) per edge is too slow.
 
-    ``edges`` are (follower, followee) qualified ids; ``first_line`` is where the batch began."""
+    Edge ``i`` is ``ids.names[src[i]]`` follows ``ids.names[dst[i]]`` (qualified ids);
+    ``first_line`` is where the batch began in ``file``.
+    """
 
-    edges: list[tuple[str, str]]
+    ids: AccountIds
+    src: npt.NDArray[np.int64]
+    dst: npt.NDArray[np.int64]
     file: str = ""
     first_line: int = 0
+
+    @classmethod
+    def of(
+        cls,
+        edges: Iterable[tuple[str, str]],
+        file: str = "",
+        first_line: int = 0,
+        ids: AccountIds | None = None,
+    ) -> FollowBatch:
+        """A batch of (follower, followee) pairs, numbered in ``ids`` (a new one by default)."""
+        ids = AccountIds() if ids is None else ids
+        codes = ids.codes(chain.from_iterable(edges))
+        return cls(ids, codes[0::2], codes[1::2], file, first_line)
+
+    def __len__(self) -> int:
+        return int(self.src.shape[0])
+
+    @property
+    def edges(self) -> list[tuple[str, str]]:
+        """The (follower, followee) pairs: for tests and small batches, not for speed."""
+        names = self.ids.names
+        return [(names[s], names[d]) for s, d in zip(self.src.tolist(), self.dst.tolist(), strict=True)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

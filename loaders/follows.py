@@ -28,8 +28,9 @@ from typing import BinaryIO
 import numpy as np
 
 from graphsvc.errors import RecordError
-from graphsvc.model import FollowBatch
+from graphsvc.model import AccountIds, FollowBatch
 
+from .follows_numeric import DecimalIds, Int64Array
 from .ids import is_qualified
 from .lines import undecodable_reason
 from .options import DEFAULT_OPTIONS, LoadOptions, Record
@@ -65,15 +66,30 @@ _NL, _CR, _HASH, _SPACE, _TAB = 10, 13, 35, 32, 9
 
 @dataclass(slots=True)
 class _State:
-    """What the per-line path learns and the fast path relies on."""
+    """What the per-line path learns and the fast path relies on, and the batch being filled."""
 
     file: str
     prefix: str
+    ids: AccountIds = field(default_factory=AccountIds)
     separator: str | None = None  # None until the first data line; " " means any whitespace
     header: tuple[str, ...] | None = None
     header_line: bytes | None = None
-    edges: list[tuple[str, str]] = field(default_factory=list)
-    first_line: int = 0  # line of the first edge in ``edges``
+    parts: list[Int64Array] = field(default_factory=list)  # codes, follower and followee interleaved
+    size: int = 0  # edges in ``parts``
+    first_line: int = 0  # line of the batch's first edge
+    decimal: DecimalIds | None = None
+
+    def add(self, codes: Int64Array, line: int) -> None:
+        if not self.size:
+            self.first_line = line
+        self.parts.append(codes)
+        self.size += len(codes) // 2
+
+    def take(self) -> FollowBatch:
+        codes = np.concatenate(self.parts)
+        batch = FollowBatch(self.ids, codes[0::2], codes[1::2], self.file, self.first_line)
+        self.parts, self.size, self.first_line = [], 0, 0
+        return batch
 
 
 def _endpoint(token: str, prefix: str) -> str:
@@ -82,6 +98,8 @@ def _endpoint(token: str, prefix: str) -> str:
 
 def _careful(block: bytes, line: int, state: _State) -> Iterator[RecordError]:
     """Parse ``block`` (whole lines, the first numbered ``line``) one line at a time."""
+    edges: list[str] = []  # follower and followee interleaved
+    first = 0
     for number, raw in enumerate(block.split(b"\n"), start=line):
         try:
             text = raw.decode("utf-8").strip().lstrip("\ufeff")
@@ -96,7 +114,7 @@ def _careful(block: bytes, line: int, state: _State) -> Iterator[RecordError]:
             t.strip() for t in (text.split() if state.separator == " " else text.split(state.separator))
         ]
         named = len(tokens) == 2 and tokens[0].lower() in HEADER_NAMES and tokens[1].lower() in HEADER_NAMES
-        if named and state.header is None and not state.edges and state.first_line == 0:
+        if named and state.header is None and not state.ids and not edges:
             state.header = (tokens[0], tokens[1])
             state.header_line = text.encode("utf-8")
             continue
@@ -119,9 +137,10 @@ def _careful(block: bytes, line: int, state: _State) -> Iterator[RecordError]:
         if follower == followee:
             yield RecordError(f"self-follow: {follower} follows itself", file=state.file, line=number)
             continue
-        if not state.edges:
-            state.first_line = number
-        state.edges.append((_endpoint(follower, state.prefix), _endpoint(followee, state.prefix)))
+        first = first or number
+        edges += (_endpoint(follower, state.prefix), _endpoint(followee, state.prefix))
+    if edges:
+        state.add(state.ids.codes(edges), first)
 
 
 def _fast(block: bytes, line: int, state: _State) -> bool:
@@ -147,6 +166,12 @@ def _fast(block: bytes, line: int, state: _State) -> bool:
         odd |= data == _TAB
     if odd.any():
         return False
+    if state.decimal is None:
+        state.decimal = DecimalIds(state.ids, state.prefix)
+    codes = state.decimal.codes(block, sep, 2 * len(ends))
+    if codes is not None:
+        state.add(codes, line)
+        return True
     try:
         text = block.decode("utf-8")
     except UnicodeDecodeError:
@@ -158,12 +183,9 @@ def _fast(block: bytes, line: int, state: _State) -> bool:
     else:
         # Prefixing by string replacement runs in C: one pass instead of one concatenation per id.
         tokens = (prefix + flat.replace(sep, sep + prefix)).split(sep)
-    followers, followees = tokens[0::2], tokens[1::2]
-    if any(map(operator.eq, followers, followees)):
+    if any(map(operator.eq, tokens[0::2], tokens[1::2])):
         return False
-    if not state.edges:
-        state.first_line = line
-    state.edges.extend(zip(followers, followees, strict=True))
+    state.add(state.ids.codes(tokens), line)
     return True
 
 
@@ -207,7 +229,7 @@ def text_records(stream: BinaryIO, file: str, options: LoadOptions) -> Iterator[
         start, index = 0, 0  # byte offset and newline index of the next unread line
         total_lines = len(newlines) + 1
         while index < total_lines:
-            take = max(1, batch - len(state.edges))
+            take = max(1, batch - state.size)
             if state.separator is None:
                 take = min(take, _PROLOGUE_LINES)
             last = min(index + take, total_lines)  # lines [index, last)
@@ -217,11 +239,10 @@ def text_records(stream: BinaryIO, file: str, options: LoadOptions) -> Iterator[
             line += last - index
             index, start = last, stop + 1
             # Each line adds at most one edge and at most ``take`` lines were read: never more than batch.
-            if len(state.edges) >= batch:
-                yield FollowBatch(state.edges, file, state.first_line)
-                state.edges, state.first_line = [], 0
-    if state.edges:
-        yield FollowBatch(state.edges, file, state.first_line)
+            if state.size >= batch:
+                yield state.take()
+    if state.size:
+        yield state.take()
 
 
 def read_follows(path: str | Path, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:

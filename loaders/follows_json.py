@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from graphsvc.errors import RecordError
-from graphsvc.model import FollowBatch
+from graphsvc.model import AccountIds, FollowBatch
 
 from .ids import is_qualified
 from .lines import undecodable_reason
@@ -70,6 +70,7 @@ def json_edge_records(data: bytes, file: str, options: LoadOptions) -> Iterator[
     prefix = f"{options.platform or 'x'}:"
     batch = max(1, options.batch_edges)
     lines = _EdgeLines(data)
+    ids = AccountIds()
     for begin in range(0, len(edges), batch):
         out: list[tuple[str, str]] = []
         for index in range(begin, min(begin + batch, len(edges))):
@@ -89,4 +90,4 @@ def json_edge_records(data: bytes, file: str, options: LoadOptions) -> Iterator[
                     reason = f"edges[{index}]: self-follow: {edge[0]} follows itself"
             yield RecordError(reason, file=file, line=lines.line(index))
         if out:
-            yield FollowBatch(out, file, lines.line(begin))
+            yield FollowBatch.of(out, file, lines.line(begin), ids)

@@ -33,7 +33,7 @@ def records() -> Iterator[Mention | FollowBatch | RecordError]:
     yield RecordError("missing id", file="in.jsonl", line=2)
     yield mention("x:2", 5, author=ACME, author_is_brand=True, in_reply_to="x:1", text="@ana sorry!")
     yield mention("x:3", 9, in_reply_to="x:2", text="thanks")
-    yield FollowBatch(edges=[("x:5", "x:1"), ("x:6", "x:1"), ("x:1", "x:99")])
+    yield FollowBatch.of([("x:5", "x:1"), ("x:6", "x:1"), ("x:1", "x:99")])
 
 
 def test_brand_book_finds_brands_by_any_name() -> None:

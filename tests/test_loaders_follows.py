@@ -71,3 +71,31 @@ def test_loaders_follows_fast_path_agrees_with_careful_path(pairs: list[tuple[st
     assert _edges(whole) == [("x:s", "x:t"), *single_edges]
     errors = [(r.line, r.reason) for r in whole if isinstance(r, RecordError)]
     assert errors == [(r.line, r.reason) for r in single if isinstance(r, RecordError)]
+
+
+def _reference(text: str, sep: str) -> list[tuple[str, str]]:
+    pairs = [line.split(sep) for line in text.splitlines()]
+    return [tuple(t if ":" in t else f"x:{t}" for t in pair) for pair in pairs]  # type: ignore[misc]
+
+
+def test_loaders_follows_decimal_ids_keep_their_text() -> None:
+    # 100 plain lines first, so the special ones reach the fast path, not the careful first lines.
+    lines = [f"{i}\t{i + 1}" for i in range(100)]
+    lines += ["7\t007", "007\t0", "123456789012345678\t1234567890123456789", "x:7\t7", "8\t5"]
+    text = "\n".join(lines) + "\n"
+    records = list(parse_follows(text))
+    assert not [r for r in records if isinstance(r, RecordError)]
+    assert _edges(records) == _reference(text, "\t")
+    (batch,) = [r for r in records if isinstance(r, FollowBatch)]
+    assert len(set(batch.ids.names)) == len(batch.ids.names)  # "x:7" from either path is one id
+    assert {"x:007", "x:7", "x:1234567890123456789"} <= set(batch.ids.names)
+
+
+def test_loaders_follows_batches_of_one_file_share_their_ids() -> None:
+    text = "".join(f"{i % 50}\t{(i * 7) % 50 + 50}\n" for i in range(1_000))
+    batches = [r for r in parse_follows(text, LoadOptions(batch_edges=300)) if isinstance(r, FollowBatch)]
+    assert [len(b) for b in batches] == [300, 300, 300, 100]
+    assert all(b.ids is batches[0].ids for b in batches)
+    names = batches[0].ids.names
+    assert len(names) == len(set(names)) == 100
+    assert [e for b in batches for e in b.edges] == _reference(text, "\t")
