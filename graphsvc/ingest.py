@@ -22,6 +22,9 @@ from graphsvc.stores.base import Store
 Record = Mention | FollowBatch | RecordError
 
 MENTION_BATCH = 20_000  # larger batches rewrite hot index pages fewer times per mention
+# Follow edges written per transaction: each table's B-tree is then walked once per few million
+# edges. About 100 bytes an edge while written (codes, numbers, sorted keys, their JSON).
+FOLLOW_BATCH = 4_000_000
 _REMEMBERED = 100_000  # names whose brand lookup a BrandBook keeps
 
 
@@ -176,10 +179,12 @@ class Ingestor:
         labeler: Labeler | None = None,
         brands: Iterable[Brand] = (),
         batch_size: int = MENTION_BATCH,
+        follow_batch: int = FOLLOW_BATCH,
     ) -> None:
         self.store = store
         self.labeler = labeler
         self.batch_size = batch_size
+        self.follow_batch = follow_batch
         self.book = BrandBook(store.list_brands())
         extra = [b for b in brands if self.book.add(b)]
         if extra:
@@ -199,11 +204,16 @@ class Ingestor:
         done = self.store.get_checkpoint(source) if source else 0
         position = 0
         pending: list[Mention] = []
+        follows: list[FollowBatch] = []
 
         def flush() -> None:
             if pending:
                 self._write_mentions(pending, report)
                 pending.clear()
+            if follows:
+                report.new_follows += self.store.upsert_follow_batches(follows)
+                report.follows += sum(map(len, follows))
+                follows.clear()
             if source:
                 self.store.set_checkpoint(source, position)
             report.seconds = time.perf_counter() - started
@@ -222,12 +232,10 @@ class Ingestor:
                 if on_error:
                     on_error(record)
             elif isinstance(record, FollowBatch):
-                with self.store.batch():
-                    flush()
-                    report.new_follows += self.store.upsert_follows(record.edges)
-                    report.follows += len(record.edges)
-                    if source:
-                        self.store.set_checkpoint(source, position)
+                follows.append(record)
+                if sum(map(len, follows)) >= self.follow_batch:
+                    with self.store.batch():
+                        flush()
             else:
                 pending.append(record)
                 if len(pending) >= self.batch_size:

@@ -9,11 +9,13 @@ import pytest
 from graphsvc.errors import BadUserInput
 from graphsvc.model import (
     Account,
+    AccountIds,
     ApiKey,
     Brand,
     Classification,
     CustomerType,
     Follow,
+    FollowBatch,
     Metrics,
     Post,
 )
@@ -369,3 +371,23 @@ def test_store_follows_after_a_rolled_back_batch_name_the_right_accounts(store: 
     assert [a.id for a in store.list_followers("x:new2", first=5).items] == ["x:new1", "x:new3"]
     assert [a.id for a in store.list_following("x:new1", first=5).items] == ["x:new2", "x:other"]
     assert store.get_accounts(["x:other"])["x:other"].handle == "other"
+
+
+def test_store_follow_batches_sharing_ids_survive_a_rolled_back_batch(store: Store) -> None:
+    ids = AccountIds()
+    store.upsert_follow_batches([FollowBatch.of([("x:a", "x:b")], ids=ids)])
+    with pytest.raises(RuntimeError), store.batch():
+        store.upsert_follow_batches([FollowBatch.of([("x:c", "x:b"), ("x:d", "x:a")], ids=ids)])
+        raise RuntimeError("the load dies before commit")
+    store.upsert_accounts([Account(id="x:other", handle="other")])  # may take a rolled-back number
+    added = store.upsert_follow_batches(
+        [
+            FollowBatch.of([("x:c", "x:b"), ("x:d", "x:a")], ids=ids),
+            FollowBatch.of([("x:d", "x:other")], ids=ids),
+        ]
+    )
+    assert added == 3
+    assert [a.id for a in store.list_followers("x:b", first=5).items] == ["x:a", "x:c"]
+    assert [a.id for a in store.list_following("x:d", first=5).items] == ["x:a", "x:other"]
+    assert [a.id for a in store.list_followers("x:other", first=5).items] == ["x:d"]
+    assert store.upsert_follow_batches([FollowBatch.of([("x:a", "x:b"), ("x:b", "x:b")], ids=ids)]) == 0

@@ -28,6 +28,7 @@ from graphsvc.model import (
     CustomerState,
     CustomerType,
     Follow,
+    FollowBatch,
     Metrics,
     Post,
     StateChange,
@@ -170,6 +171,10 @@ class Store(Protocol):
 
     def upsert_follows(self, follows: Iterable[Follow | tuple[str, str]]) -> int:
         """Add follow edges (endpoints become accounts if unknown); returns edges new to the store."""
+
+    def upsert_follow_batches(self, batches: Sequence[FollowBatch]) -> int:
+        """:meth:`upsert_follows` for the loaders' columnar batches, written together; the batches of one file share their :class:`~graphsvc.model.AccountIds`, so a backend can
+        resolve each id once per file. Returns edges new to the store."""
 
     def record_classifications(self, labels: Iterable[tuple[str, Classification]]) -> tuple[StateChange, ...]:
         """Set the classification of posts by id and re-derive the state of every affected

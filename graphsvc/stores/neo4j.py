@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from itertools import chain
 from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction
@@ -48,6 +49,7 @@ from graphsvc.model import (
     CustomerState,
     CustomerType,
     Follow,
+    FollowBatch,
     Metrics,
     Post,
     StateChange,
@@ -272,6 +274,9 @@ class Neo4jStore:
         for chunk in chunked(follow_rows(follows), FOLLOW_BATCH):
             created += self._write(_upsert_follows_work(chunk), "add follow edges")
         return created
+
+    def upsert_follow_batches(self, batches: Sequence[FollowBatch]) -> int:
+        return self.upsert_follows(chain.from_iterable(b.edges for b in batches))
 
     def record_classifications(self, labels: Iterable[tuple[str, Classification]]) -> tuple[StateChange, ...]:
         rows = [classification_row(post_id, label) for post_id, label in labels]

@@ -9,24 +9,27 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from graphsvc.errors import ConfigError, StoreUnavailable
 from graphsvc.model import (
     Account,
+    AccountIds,
     ApiKey,
     Brand,
     Classification,
     CustomerState,
     CustomerType,
     Follow,
+    FollowBatch,
     Metrics,
     Post,
     StateChange,
@@ -60,8 +63,6 @@ from graphsvc.stores.sqlite_schema import migrate
 from graphsvc.stores.sqlite_states import record_labels
 from graphsvc.stores.times import dt, ts
 
-_KEY_LIMIT = 1 << 31  # account numbers below it pack a follow edge into one int64 key
-
 
 class SqliteStore:
     """The :class:`~graphsvc.stores.base.Store` on one SQLite file."""
@@ -81,6 +82,9 @@ class SqliteStore:
         if conn is None:
             try:
                 conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+                # 16 KiB pages (for a new file; SQLite keeps an existing file's): a third fewer
+                # pages to write per follow edge than the 4 KiB default, measured on bulk loads.
+                conn.execute("PRAGMA page_size=16384")
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA foreign_keys=OFF")
@@ -112,6 +116,7 @@ class SqliteStore:
             yield
         except BaseException:
             conn.execute("ROLLBACK")
+            self._numbered().clear()  # numbers given to accounts in this transaction are void
             raise
         else:
             conn.execute("COMMIT")
@@ -255,43 +260,43 @@ class SqliteStore:
             )
 
     def upsert_follows(self, follows: Iterable[Follow | tuple[str, str]]) -> int:
-        edges = [(f.follower, f.followee) if isinstance(f, Follow) else f for f in follows]
-        if not edges:
+        edges = ((f.follower, f.followee) if isinstance(f, Follow) else f for f in follows)
+        return self.upsert_follow_batches([FollowBatch.of(edges)])
+
+    def upsert_follow_batches(self, batches: Sequence[FollowBatch]) -> int:
+        from graphsvc.stores.sqlite_follows import write_follows  # loads numba: only when asked
+
+        if not any(len(b) for b in batches):
             return 0
-        ends = list(chain.from_iterable(edges))
         with self.batch():
             conn = self._conn()
-            numbers = self._account_numbers(conn, dict.fromkeys(ends))
-            codes = np.fromiter(map(numbers.__getitem__, ends), dtype=np.int64, count=len(ends))
-            src, dst = codes[0::2], codes[1::2]
-            before = conn.total_changes
-            if int(codes.max()) < _KEY_LIMIT:
-                # Each edge as one integer key in one flat JSON array: SQLite unpacks it in C (no
-                # row-by-row binding, no nested arrays), and the keys are sorted so that the
-                # primary key's B-tree is walked once from left to right. Ids differ exactly when
-                # numbers do, so src != dst drops the self-follows.
-                keys = np.sort((src << 32 | dst)[src != dst])
-                conn.execute(
-                    "INSERT OR IGNORE INTO follows (src, dst) SELECT value >> 32, value & 4294967295"
-                    " FROM json_each(?)",
-                    ("[" + ",".join(map(str, keys.tolist())) + "]",),
-                )
-            else:
-                rows = sorted(zip(src[src != dst].tolist(), dst[src != dst].tolist(), strict=True))
-                conn.execute(
-                    "INSERT OR IGNORE INTO follows (src, dst) SELECT value ->> 0, value ->> 1 FROM json_each(?)",
-                    (json_rows(rows),),
-                )
-            return conn.total_changes - before
+            numbered = [(self._numbers(conn, b.ids), b) for b in batches]
+            src = np.concatenate([numbers[b.src] for numbers, b in numbered])
+            dst = np.concatenate([numbers[b.dst] for numbers, b in numbered])
+            # Ids differ exactly when numbers do, so this drops the self-follows.
+            return write_follows(conn, src[src != dst], dst[src != dst])
 
-    def _account_numbers(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, int]:
-        """The account number of each id, creating bare accounts for ids never seen."""
-        # Sorted, so new ids go into the id index in order; passed as one JSON array (see above).
-        listed = json.dumps(sorted(ids), ensure_ascii=False, separators=(",", ":"))
-        conn.execute("INSERT OR IGNORE INTO accounts (id) SELECT value FROM json_each(?)", (listed,))
-        return dict(
-            conn.execute("SELECT a.id, a.n FROM json_each(?) j JOIN accounts a ON a.id = j.value", (listed,))
+    def _numbers(self, conn: sqlite3.Connection, ids: AccountIds) -> npt.NDArray[np.int64]:
+        """The account number of every id in ``ids``; an id is looked up (or created) once per
+        ``ids`` while this thread's transactions commit."""
+        from graphsvc.stores.sqlite_follows import account_numbers
+
+        cache = self._numbered()
+        known = cache.get(ids)
+        if known is None or len(known) < len(ids):
+            done = 0 if known is None else len(known)
+            new = account_numbers(conn, ids.names[done:])
+            known = new if known is None else np.concatenate([known, new])
+            cache[ids] = known
+        return known
+
+    def _numbered(self) -> weakref.WeakKeyDictionary[AccountIds, npt.NDArray[np.int64]]:
+        cache: weakref.WeakKeyDictionary[AccountIds, npt.NDArray[np.int64]] | None = getattr(
+            self._local, "numbered", None
         )
+        if cache is None:
+            cache = self._local.numbered = weakref.WeakKeyDictionary()
+        return cache
 
     def record_classifications(self, labels: Iterable[tuple[str, Classification]]) -> tuple[StateChange, ...]:
         rows = list(labels)
@@ -508,8 +513,9 @@ class SqliteStore:
         if after is not None:
             extra = " AND a.id > ?"
             params.append(decode_cursor(after)[0])
+        table = "followers" if mine == "dst" else "follows"  # the one whose key starts with ``mine``
         select = (
-            f"SELECT {ACCOUNT_COLUMNS}, me.id FROM accounts me JOIN follows f ON f.{mine} = me.n"
+            f"SELECT {ACCOUNT_COLUMNS}, me.id FROM accounts me JOIN {table} f ON f.{mine} = me.n"
             f" JOIN accounts a ON a.n = f.{theirs} WHERE me.id IN ({marks(len(owners))}){extra}"
         )
         rows = self._all(*top_per_group(select, "a.id", "me.id", owners, first, params))

@@ -1,0 +1,78 @@
+"""What only the embedded store has: its schema migrations and the follow tables' write path."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+from graphsvc.model import AccountIds, FollowBatch
+from graphsvc.stores.sqlite import SqliteStore
+from graphsvc.stores.sqlite_follows import account_numbers, json_numbers, write_follows
+from graphsvc.stores.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def test_sqlite_version_1_store_migrates_and_keeps_its_follows(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    conn.execute("INSERT INTO schema_version VALUES (1)")
+    conn.executemany("INSERT INTO accounts (n, id) VALUES (?, ?)", [(1, "x:a"), (2, "x:b"), (3, "x:c")])
+    conn.executemany("INSERT INTO follows (src, dst) VALUES (?, ?)", [(1, 2), (3, 2), (2, 1)])
+    conn.close()
+    store = SqliteStore(f"sqlite:///{path}")
+    assert store.migrate() == SCHEMA_VERSION
+    assert [a.id for a in store.list_followers("x:b", 5).items] == ["x:a", "x:c"]
+    assert [a.id for a in store.list_following("x:b", 5).items] == ["x:a"]
+    assert store.upsert_follows([("x:c", "x:a"), ("x:a", "x:b")]) == 1
+    assert [a.id for a in store.list_followers("x:a", 5).items] == ["x:b", "x:c"]
+    with sqlite3.connect(path) as check:
+        indexes = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "follows_dst" not in indexes
+        forward = check.execute("SELECT src, dst FROM follows ORDER BY 1, 2").fetchall()
+        backward = check.execute("SELECT src, dst FROM followers ORDER BY 1, 2").fetchall()
+    assert forward == backward == [(1, 2), (2, 1), (3, 1), (3, 2)]
+
+
+def test_sqlite_account_numbers_mix_known_and_new_ids(tmp_path: Path) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    conn = store._conn()
+    first = account_numbers(conn, ["x:m", "x:b", "x:z"])
+    assert sorted(first.tolist()) == [1, 2, 3] and first[1] < first[0] < first[2]  # numbered in id order
+    again = account_numbers(conn, ["x:new", "x:z", "x:b"])
+    assert again[1:].tolist() == [first[2], first[1]] and again[0] not in first
+    assert account_numbers(conn, []).shape == (0,)
+
+
+def test_sqlite_write_follows_both_directions_and_counts_new_edges(tmp_path: Path) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    conn = store._conn()
+    account_numbers(conn, [f"x:{i}" for i in range(6)])
+    src, dst = np.array([1, 2, 1, 5, 1]), np.array([2, 3, 2, 1, 3])
+    assert write_follows(conn, src, dst) == 4  # the repeated 1 -> 2 once
+    assert write_follows(conn, np.array([2, 4]), np.array([3, 1])) == 1
+    forward = conn.execute("SELECT src, dst FROM follows ORDER BY 1, 2").fetchall()
+    assert forward == [(1, 2), (1, 3), (2, 3), (4, 1), (5, 1)]
+    assert conn.execute("SELECT src, dst FROM followers ORDER BY 1, 2").fetchall() == forward
+
+
+def test_sqlite_write_follows_accepts_numbers_too_large_to_pack(tmp_path: Path) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    conn = store._conn()
+    big = 1 << 40
+    assert write_follows(conn, np.array([big, 1, big]), np.array([1, big, 1])) == 2
+    assert conn.execute("SELECT dst, src FROM followers ORDER BY 1").fetchall() == [(1, big), (big, 1)]
+
+
+def test_sqlite_json_numbers_round_trips_int64_keys() -> None:
+    values = np.array([0, 9, 10, 4294967295, (1 << 62) + 12345], dtype=np.int64)
+    assert json_numbers(values) == "[" + ",".join(map(str, values.tolist())) + "]"
+    assert json_numbers(np.empty(0, dtype=np.int64)) == "[]"
+
+
+def test_sqlite_new_store_uses_16k_pages(tmp_path: Path) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    store.upsert_follow_batches([FollowBatch.of([("x:1", "x:2")], ids=AccountIds())])
+    assert store._conn().execute("PRAGMA page_size").fetchone() == (16384,)
