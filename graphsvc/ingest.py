@@ -17,6 +17,7 @@ from typing import IO, Protocol
 
 from graphsvc.errors import RecordError
 from graphsvc.model import Account, Brand, FollowBatch, Mention, Post, StateChange, brand_key
+from graphsvc.readahead import read_ahead
 from graphsvc.stores.base import Store
 
 Record = Mention | FollowBatch | RecordError
@@ -220,7 +221,7 @@ class Ingestor:
             if on_progress:
                 on_progress(report)
 
-        for record in records:
+        for record in read_ahead(records, size=_size):
             position += 1
             if position <= done:
                 report.skipped += 1
@@ -263,6 +264,10 @@ class Ingestor:
         report.mentions += len(posts)
         if self.labeler is not None:
             report.state_changes += self.labeler(self.store, posts)
+
+
+def _size(record: Record) -> int:
+    return len(record) if isinstance(record, FollowBatch) else 1
 
 
 def source_key(path: Path) -> str:
