@@ -25,11 +25,16 @@ from graphsvc.stores.base import FollowCodes
 
 Int64Array = npt.NDArray[np.int64]
 
-# Keyset paging over the primary key (src, dst): each page is one index range scan.
+# Keyset paging over the primary key (src, dst), followers below a bound: each page is one
+# index range scan.
 _EDGES_PAGE = (
     "SELECT count(*), group_concat(src), group_concat(dst) FROM (SELECT src, dst FROM follows"
-    " WHERE (src, dst) > (?, ?) ORDER BY src, dst LIMIT ?)"
+    " WHERE (src, dst) > (?, ?) AND src < ? ORDER BY src, dst LIMIT ?)"
 )
+# Follows and accounts are only ever added to, so two snapshots that count the same rows hold
+# the same rows.
+_SIZES = "SELECT (SELECT count(*) FROM follows), (SELECT count(*) FROM accounts)"
+_NO_BOUND = 1 << 62
 
 
 @numba.njit(cache=True, nogil=True)
@@ -187,29 +192,67 @@ def _accounts(conn: sqlite3.Connection) -> tuple[Int64Array, list[str]]:
     return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
 
 
+def _pages(
+    conn: sqlite3.Connection, after: tuple[int, int], below: int, size: int
+) -> Iterator[tuple[Int64Array, Int64Array]]:
+    """The follows after the key ``after`` whose follower is below ``below``, ``size`` at a time."""
+    while True:
+        count, srcs, dsts = conn.execute(_EDGES_PAGE, (*after, below, size)).fetchone()
+        if not count:
+            return
+        src, dst = parse_numbers(srcs, count), parse_numbers(dsts, count)
+        last = int(np.argmax(src * (1 << 32) + dst))  # the page's largest key, whatever its order
+        after = (int(src[last]), int(dst[last]))
+        yield src, dst
+        if count < size:
+            return
+
+
+def _twin_snapshots(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection | None]:
+    """A connection in a read transaction, and a second one in the same snapshot when one can be
+    had (no write committed between their first reads); None after three tries."""
+    first = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+    first.execute("BEGIN")
+    sizes = first.execute(_SIZES).fetchone()
+    for _ in range(3):
+        second = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        second.execute("BEGIN")
+        if second.execute(_SIZES).fetchone() == sizes:
+            return first, second
+        second.close()
+    return first, None
+
+
 def read_follow_codes(path: Path, batch_size: int) -> Iterator[FollowCodes]:
     """Every follow edge of the store at ``path`` in batches; the first batch names every account."""
-    # A private connection in one read transaction: the ids and every batch are one snapshot, and
-    # the caller may interleave other store calls while iterating.
-    conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    # Private connections in one read snapshot: the ids and every batch agree, and the caller may
+    # interleave other store calls while iterating. SQLite lets go of the GIL while it reads, so
+    # a second connection reads the upper half of the followers on a second thread meanwhile.
+    size = max(1, batch_size)
+    conn, twin = _twin_snapshots(path)
     try:
-        conn.execute("BEGIN")
-        numbers, ids = _accounts(conn)
-        dense = np.full(int(numbers.max(initial=0)) + 1, -1, dtype=np.int64)
-        dense[numbers] = np.arange(numbers.shape[0], dtype=np.int64)
-        after = (-1, -1)
-        names: list[str] = ids
-        while True:
-            count, srcs, dsts = conn.execute(_EDGES_PAGE, (*after, max(1, batch_size))).fetchone()
-            if not count:
-                break
-            src, dst = parse_numbers(srcs, count), parse_numbers(dsts, count)
-            last = int(np.argmax(src * (1 << 32) + dst))  # the page's largest key, whatever its order
-            after = (int(src[last]), int(dst[last]))
-            yield FollowCodes(ids=names, src=dense[src], dst=dense[dst])
-            names = []
-            if count < batch_size:
-                break
-        conn.execute("COMMIT")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            split = _NO_BOUND  # followers from here on are read by the twin
+            if twin is not None:
+                (total,) = conn.execute("SELECT count(*) FROM follows").fetchone()
+                if total > size:
+                    (split,) = conn.execute(
+                        "SELECT src FROM follows LIMIT 1 OFFSET ?", (total // 2,)
+                    ).fetchone()
+            upper = None
+            if twin is not None and split < _NO_BOUND:
+                upper = pool.submit(list, _pages(twin, (split - 1, _NO_BOUND), _NO_BOUND, size))
+            numbers, ids = _accounts(conn)
+            dense = np.full(int(numbers.max(initial=0)) + 1, -1, dtype=np.int64)
+            dense[numbers] = np.arange(numbers.shape[0], dtype=np.int64)
+            names: list[str] = ids
+            for src, dst in _pages(conn, (-1, -1), split, size):
+                yield FollowCodes(ids=names, src=dense[src], dst=dense[dst])
+                names = []
+            for src, dst in upper.result() if upper else ():
+                yield FollowCodes(ids=names, src=dense[src], dst=dense[dst])
+                names = []
     finally:
         conn.close()
+        if twin is not None:
+            twin.close()
