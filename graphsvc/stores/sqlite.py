@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from graphsvc.errors import ConfigError, StoreUnavailable
 from graphsvc.model import (
@@ -230,7 +231,7 @@ class SqliteStore:
         ).fetchone()
         inherit: list[tuple[str, str]] = []  # (target, source): a customer post gets a brand post's brands
         answers: dict[str, str] = {}  # customer post -> the brand's earliest answer to it
-        for child, child_is_brand, parent in json.loads(found):
+        for child, child_is_brand, parent in orjson.loads(found):
             if child_is_brand:
                 answers.setdefault(parent, child)
                 inherit.append((parent, child))  # the answered post concerns the answering brand
