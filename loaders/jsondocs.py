@@ -17,6 +17,8 @@ from .lines import decoded_lines, undecodable_reason
 
 __all__ = ["json_lines", "json_values", "line_value"]
 
+_CHUNK = 1 << 20
+
 
 def _json_reason(exc: json.JSONDecodeError) -> str:
     return f"invalid JSON: {exc.msg} at column {exc.colno}"
@@ -34,11 +36,24 @@ def json_values(data: bytes, file: str) -> Iterator[tuple[int, object] | RecordE
             yield item
 
 
-def json_lines(data: bytes) -> list[bytes] | None:
+def json_lines(data: bytes) -> Iterator[bytes] | None:
     """The physical lines of ``data``, endings kept, when it holds JSON Lines; None for one document."""
-    lines = data.splitlines(keepends=True)
-    first = next((text.strip() for _, text, _ in decoded_lines(lines) if text.strip()), None)
-    return None if first is not None and _is_document(first) else lines
+    first = next((text.strip() for _, text, _ in decoded_lines(_lines(data)) if text.strip()), None)
+    return None if first is not None and _is_document(first) else _lines(data)
+
+
+def _lines(data: bytes) -> Iterator[bytes]:
+    """``data.splitlines(keepends=True)``, split a megabyte at a time.
+
+    One list of a million lines would be walked by every full run of the cyclic garbage collector
+    while a large file loads (~25 ms each, ~70 runs a million mentions). Cutting just after a
+    ``\n`` never splits a line ending, so the lines are the same."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + _CHUNK)
+        end = len(data) if end < 0 else end + 1
+        yield from data[start:end].splitlines(keepends=True)
+        start = end
 
 
 def line_value(number: int, line: bytes, file: str) -> tuple[int, object] | RecordError | None:

@@ -7,13 +7,14 @@ import json
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphsvc.errors import RecordError
 from graphsvc.model import Account, FollowBatch, Mention
-from loaders import FORMATS, LoadOptions
+from loaders import FORMATS, LoadOptions, jsondocs
 from loaders.fields import FieldError
 from loaders.jsondocs import json_values
 from loaders.own_csv import dump_csv, parse_csv
@@ -138,3 +139,12 @@ def _careful(item: tuple[int, object] | RecordError) -> Mention | tuple[int, str
         return mention_from_dict(item[1])
     except FieldError as exc:
         return item[0], str(exc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=40).map(lambda b: bytes(b"ab\r\n "[x % 5] for x in b)), st.integers(0, 8))
+def test_loaders_properties_json_lines_are_split_a_chunk_at_a_time_into_the_same_lines(
+    data: bytes, chunk: int
+) -> None:
+    with mock.patch.object(jsondocs, "_CHUNK", chunk):
+        assert list(jsondocs.json_lines(b"{}\n" + data) or ()) == (b"{}\n" + data).splitlines(keepends=True)
