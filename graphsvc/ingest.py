@@ -73,6 +73,9 @@ class BrandBook:
         # a brand_key; emptied whenever a brand is added (a None answer may then change).
         self._named: dict[str, str | None] = {}
         self._owned: dict[str, str | None] = {}
+        # Brands as their accounts reveal them by posting, already added: a brand account posts
+        # often, and adding the same brand again changes nothing.
+        self._posted: dict[tuple[str, str, str], Brand] = {}
         self.brands: dict[str, Brand] = {}
         for brand in brands:
             self.add(brand)
@@ -111,6 +114,19 @@ class BrandBook:
         except KeyError:
             return _remember(self._owned, handle, self._by_handle.get(brand_key(handle)))
 
+    def posted_by(self, key: str, account: Account) -> Brand:
+        """Brand ``key`` as ``account`` reveals it by posting (named after the account), added."""
+        name = account.name or account.handle or account.id.split(":", 1)[1]
+        try:
+            return self._posted[key, name, account.id]
+        except KeyError:
+            brand = Brand(key=key, name=name, handles=(account.id,))
+            self.add(brand)
+            if len(self._posted) >= _REMEMBERED:
+                self._posted.clear()
+            self._posted[key, name, account.id] = brand
+            return brand
+
 
 def _remember(answers: dict[str, str | None], name: str, answer: str | None) -> str | None:
     if len(answers) >= _REMEMBERED:  # every customer handle of a large load would pile up
@@ -142,21 +158,19 @@ def to_post(mention: Mention, book: BrandBook) -> tuple[Post, list[Brand]]:
         or (book.owner_of(author.handle) if author.handle else None)
         or (brand_key(author.handle or author.id) if mention.author_is_brand else None)
     )
+    keys: list[str] = []
     if brand_of_author is not None:
-        handle = author.handle or author.id.split(":", 1)[1]
-        discovered.append(Brand(key=brand_of_author, name=author.name or handle, handles=(author.id,)))
-        book.add(discovered[-1])
-    keys: set[str] = set()
-    if brand_of_author is not None:
-        keys.add(brand_of_author)
+        discovered.append(book.posted_by(brand_of_author, author))
+        keys.append(brand_of_author)
     if mention.brand:
         known = book.lookup(mention.brand)
-        keys.add(known or brand_key(mention.brand))
+        keys.append(known or brand_key(mention.brand))
         if known is None:
             discovered.append(Brand(key=brand_key(mention.brand), name=mention.brand))
             book.add(discovered[-1])
+    # after the brands above are added: a post may name the brand it reveals
     lookup = book.lookup
-    keys.update(key for key in map(lookup, mention.mentions) if key is not None)
+    keys += [key for key in map(lookup, mention.mentions) if key is not None]
     post = Post(
         id=mention.id,
         text=mention.text,
@@ -164,7 +178,7 @@ def to_post(mention: Mention, book: BrandBook) -> tuple[Post, list[Brand]]:
         author_id=author.id,
         lang=mention.lang,
         in_reply_to=mention.in_reply_to,
-        brands=tuple(sorted(keys)),
+        brands=tuple(sorted(set(keys))) if len(keys) > 1 else tuple(keys),
         by_brand=brand_of_author is not None,
     )
     return post, discovered

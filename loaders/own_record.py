@@ -16,7 +16,7 @@ from .fields import FieldError, optional_int, required_text, utc_from_iso
 from .ids import is_qualified, qualify
 from .mentiontext import handles_in
 
-__all__ = ["FIELDS", "mention_from_dict", "mention_to_dict"]
+__all__ = ["FIELDS", "mention_from_dict", "mention_to_dict", "ordinary_mention"]
 
 FIELDS = (
     "id",
@@ -131,15 +131,27 @@ def _lean(obj: dict[str, Any], fallback: str | None) -> Mention:
     )
 
 
+def ordinary_mention(obj: object, platform: str | None = None) -> Mention | None:
+    """The Mention of an ordinary record, built in fewer steps; None for anything else.
+
+    Ordinary values are exact ``str``, ``int``, ``bool`` and ``None`` only, so a JSON parser that
+    differs from the standard library just in what it makes of other values (huge integers) cannot
+    change what this returns."""
+    if type(obj) is not dict:
+        return None
+    try:
+        return _lean(obj, platform)
+    except _Unusual:
+        return None
+
+
 def mention_from_dict(obj: object, platform: str | None = None) -> Mention:
     """Validate one own-format record and build the Mention; FieldError says what is wrong.
 
     ``platform`` is the fallback when the record has no ``platform`` field and its ids are bare."""
-    if type(obj) is dict:
-        try:
-            return _lean(obj, platform)
-        except _Unusual:
-            pass
+    ordinary = ordinary_mention(obj, platform)
+    if ordinary is not None:
+        return ordinary
     if not isinstance(obj, dict):
         raise FieldError(f"a mention must be a JSON object, got {type(obj).__name__}")
     _unknown(obj, FIELDS, "the mention")

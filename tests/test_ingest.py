@@ -63,6 +63,17 @@ def test_to_post_links_brand_by_handle_field_and_author() -> None:
     assert post.by_brand and post.brands == ("acmehelp",) and found[0].handles == ("x:99",)
 
 
+def test_to_post_reveals_a_brand_by_each_of_its_accounts_and_names_it_after_the_account() -> None:
+    book = BrandBook([Brand(key="acmehelp", name="Acme", handles=("x:99",), aliases=("Acme Corp",))])
+    other = Account(id="x:98", handle="AcmeCares", brand="acmehelp")
+    for author, name in ((ACME, "AcmeHelp"), (ACME, "AcmeHelp"), (other, "AcmeCares")):
+        post, found = to_post(mention("x:5", 0, author=author), book)
+        assert [(b.key, b.name, b.handles) for b in found] == [("acmehelp", name, (author.id,))]
+        assert post.by_brand and post.brands == ("acmehelp",)
+    assert book.brands["acmehelp"].handles == ("x:98", "x:99")
+    assert book.brands["acmehelp"].name == "Acme"
+
+
 def test_ingest_writes_records_and_is_idempotent(store: Store) -> None:
     report = Ingestor(store).ingest(records())
     assert (report.read, report.mentions, report.follows, report.rejected) == (5, 3, 3, 1)

@@ -1,17 +1,25 @@
-"""Property tests: junk never crashes a loader, and the own format round-trips."""
+"""Property tests: junk never crashes a loader, the own format round-trips, and its fast path
+reads every line as the standard library path does."""
 
 from __future__ import annotations
 
+import json
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphsvc.errors import RecordError
 from graphsvc.model import Account, FollowBatch, Mention
-from loaders import FORMATS, LoadOptions
+from loaders import FORMATS, LoadOptions, jsondocs
+from loaders.fields import FieldError
+from loaders.jsondocs import json_values
 from loaders.own_csv import dump_csv, parse_csv
-from loaders.own_jsonl import dump_jsonl, parse_jsonl
+from loaders.own_jsonl import dump_jsonl, parse_jsonl, read_jsonl
+from loaders.own_record import mention_from_dict
 
 _SAMPLES = [
     '{"id": "1", "platform": "x", "author": {"id": "2"}, "text": "hi", "created_at": "2024-01-01T00:00:00Z"}',
@@ -75,3 +83,68 @@ def test_loaders_properties_own_jsonl_round_trips(mentions: list[Mention]) -> No
 @given(st.lists(_mentions, max_size=5))
 def test_loaders_properties_own_csv_round_trips(mentions: list[Mention]) -> None:
     assert list(parse_csv(dump_csv(mentions))) == mentions
+
+
+# Values of every JSON type, including those orjson reads differently from json (huge integers
+# become floats) or not at all (NaN, lone surrogates).
+_json_scalar = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.sampled_from([0, -1, 2**64, -(2**63) - 1, 1.0, 1e400, float("nan"), "", " ", "\ud800"])
+    | st.floats()
+    | st.text(max_size=8)
+    | st.from_regex(r"(x:)?[0-9]{1,20}", fullmatch=True)
+)
+_json_value = _json_scalar | st.lists(_json_scalar | _handle, max_size=2)
+_RECORD = {"id": "1", "platform": "x", "text": "hi @acme", "created_at": "2024-05-01T10:00:00Z"}
+_counts = st.integers(0, 2**65) | st.sampled_from([2**64 + 1, 10**20 + 1]) | _json_scalar
+_OPTIONAL = ["lang", "in_reply_to", "brand", "mentions", "author_is_brand", "platform", "extra"]
+
+
+@st.composite
+def _own_lines(draw: st.DrawFn) -> str:
+    """An ordinary own-format line, or one a field or two away from it, or a broken one."""
+    author: dict[str, object] = {"id": "2"}
+    record: dict[str, object] = {**_RECORD, "author": author}
+    for key in draw(st.sets(st.sampled_from(["handle", "name", "followers", "brand"]))):
+        author[key] = draw(_counts if key == "followers" else _json_scalar)
+    for key in draw(st.sets(st.sampled_from(_OPTIONAL))):
+        record[key] = draw(_json_value)
+    for key in draw(st.sets(st.sampled_from([*_RECORD, "id2"]), max_size=2)):
+        (author if key == "id2" else record)[key.rstrip("2")] = draw(_json_value)
+    line = json.dumps(record, ensure_ascii=draw(st.booleans()))
+    return draw(st.sampled_from([line, line, line + "\r", " " + line, "\ufeff" + line, line[:-1], "", "x"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_own_lines(), min_size=1, max_size=6))
+def test_loaders_properties_own_jsonl_fast_path_agrees_with_standard_library(lines: list[str]) -> None:
+    # an ordinary first line makes the file JSON Lines, as the first non-blank line decides
+    text = '{"id": "0", "platform": "x", "author": {"id": "1"}, "text": "t", "created_at": "2024-05-01T00:00:00Z"}'
+    data = "\n".join([text, *lines]).encode("utf-8", errors="surrogatepass")  # lone surrogates: bad UTF-8
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mentions.jsonl"
+        path.write_bytes(data)
+        fast = [(r.line, r.reason) if isinstance(r, RecordError) else r for r in read_jsonl(path)]
+    # repr, not ==: 2**64 == float(2**64), but a huge count must stay an int
+    assert repr(fast) == repr([_careful(item) for item in json_values(data, str(path))])
+
+
+def _careful(item: tuple[int, object] | RecordError) -> Mention | tuple[int, str]:
+    """What the own format makes of one JSON line read by the standard library alone."""
+    if isinstance(item, RecordError):
+        return item.line, item.reason
+    try:
+        return mention_from_dict(item[1])
+    except FieldError as exc:
+        return item[0], str(exc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=40).map(lambda b: bytes(b"ab\r\n "[x % 5] for x in b)), st.integers(0, 8))
+def test_loaders_properties_json_lines_are_split_a_chunk_at_a_time_into_the_same_lines(
+    data: bytes, chunk: int
+) -> None:
+    with mock.patch.object(jsondocs, "_CHUNK", chunk):
+        assert list(jsondocs.json_lines(b"{}\n" + data) or ()) == (b"{}\n" + data).splitlines(keepends=True)

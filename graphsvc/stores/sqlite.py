@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 from graphsvc.errors import ConfigError, StoreUnavailable
 from graphsvc.model import (
@@ -146,24 +147,30 @@ class SqliteStore:
         rows = list(brands)
         with self.batch():
             conn = self._conn()
+            # One statement per table for all the brands, rows applied in order (a load upserts the
+            # brands its batch reveals, so this runs once a batch).
+            conn.execute(
+                "INSERT INTO brands (key, name, aliases) SELECT value ->> 0, value ->> 1, value ->> 2"
+                " FROM json_each(?) WHERE true ON CONFLICT (key) DO UPDATE"
+                " SET name = excluded.name, aliases = (SELECT json_group_array(DISTINCT value) FROM"
+                " (SELECT value FROM json_each(brands.aliases) UNION SELECT value FROM"
+                " json_each(excluded.aliases)))",
+                (json_rows([(b.key, b.name, json.dumps(list(b.aliases))) for b in rows]),),
+            )
+            aliases = []
             for brand in rows:
-                conn.execute(
-                    "INSERT INTO brands (key, name, aliases) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE"
-                    " SET name = excluded.name, aliases = (SELECT json_group_array(DISTINCT value) FROM"
-                    " (SELECT value FROM json_each(brands.aliases) UNION SELECT value FROM"
-                    " json_each(excluded.aliases)))",
-                    (brand.key, brand.name, json.dumps(list(brand.aliases))),
-                )
                 names = {brand.key, *(brand_key(a) for a in brand.aliases)}
                 names |= {brand_key(h) for h in brand.handles}
-                conn.executemany(
-                    "INSERT OR IGNORE INTO brand_aliases (alias, brand) VALUES (?, ?)",
-                    [(name, brand.key) for name in names if name],
-                )
-                self._upsert_accounts(
-                    conn,
-                    [Account(id=h, handle=h.split(":", 1)[1], brand=brand.key) for h in brand.handles],
-                )
+                aliases += [(name, brand.key) for name in names if name]
+            conn.execute(
+                "INSERT OR IGNORE INTO brand_aliases (alias, brand) SELECT value ->> 0, value ->> 1"
+                " FROM json_each(?)",
+                (json_rows(aliases),),
+            )
+            self._upsert_accounts(
+                conn,
+                [Account(id=h, handle=h.split(":", 1)[1], brand=b.key) for b in rows for h in b.handles],
+            )
         return len(rows)
 
     def upsert_accounts(self, accounts: Iterable[Account]) -> int:
@@ -235,7 +242,7 @@ class SqliteStore:
         ).fetchone()
         inherit: list[tuple[str, str]] = []  # (target, source): a customer post gets a brand post's brands
         answers: dict[str, str] = {}  # customer post -> the brand's earliest answer to it
-        for child, child_is_brand, parent in json.loads(found):
+        for child, child_is_brand, parent in orjson.loads(found):
             if child_is_brand:
                 answers.setdefault(parent, child)
                 inherit.append((parent, child))  # the answered post concerns the answering brand

@@ -10,6 +10,8 @@ from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
+import orjson
+
 from graphsvc.errors import ConfigError
 from graphsvc.model import Account, ApiKey, Classification, CustomerType, Post, Response
 from graphsvc.stores.base import CustomerOrder
@@ -55,7 +57,11 @@ def marks(n: int) -> str:
 
 def json_rows(rows: Sequence[Any]) -> str:
     """``rows`` as one JSON array, for statements that read their rows from ``json_each(?)``."""
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    try:
+        # ~10x faster than json.dumps; the rows hold strings, integers and finite times only
+        return orjson.dumps(rows).decode()
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits: json writes it, SQLite reads a REAL
+        return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 def top_per_group(
