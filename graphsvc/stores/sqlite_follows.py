@@ -110,6 +110,12 @@ def _distinct_sorted(keys: Int64Array) -> Int64Array:
     return keys[keep]
 
 
+def _json_keys(high: Int64Array, low: Int64Array) -> str:
+    """The distinct keys ``high << 32 | low``, sorted, as a JSON array."""
+    return json_numbers(_distinct_sorted(high << 32 | low))
+
+
+_THREADED_EDGES = 100_000
 _KEY_LIMIT = 1 << 31  # account numbers below it pack an edge into one non-negative int64 key
 
 
@@ -122,19 +128,23 @@ def write_follows(conn: sqlite3.Connection, src: Int64Array, dst: Int64Array) ->
     if max(int(src.max()), int(dst.max())) < _KEY_LIMIT:
         # Each table gets its keys sorted (and de-duplicated), so its B-tree is walked once from
         # left to right, and as one flat JSON array of packed keys that SQLite unpacks in C.
-        # The followers' keys are made on a second thread while SQLite (which lets go of the GIL)
-        # inserts the follows.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            backward = pool.submit(lambda: json_numbers(_distinct_sorted(dst << 32 | src)))
+        # For a big batch the followers' keys are made on a second thread while SQLite (which
+        # lets go of the GIL) inserts the follows; a small one is not worth starting a thread.
+        pool = ThreadPoolExecutor(max_workers=1) if src.shape[0] >= _THREADED_EDGES else None
+        try:
+            backward = pool.submit(_json_keys, dst, src) if pool else None
             conn.execute(
                 "INSERT OR IGNORE INTO follows (src, dst) SELECT value >> 32, value & 4294967295 FROM json_each(?)",
-                (json_numbers(_distinct_sorted(src << 32 | dst)),),
+                (_json_keys(src, dst),),
             )
             added = conn.total_changes - before
             conn.execute(
                 "INSERT OR IGNORE INTO followers (dst, src) SELECT value >> 32, value & 4294967295 FROM json_each(?)",
-                (backward.result(),),
+                (backward.result() if backward else _json_keys(dst, src),),
             )
+        finally:
+            if pool:
+                pool.shutdown()
         return added
     # ~2 billion accounts: too many to pack, so pairs (never seen in practice, kept correct)
     pairs = json.dumps(sorted(zip(src.tolist(), dst.tolist(), strict=True)))
