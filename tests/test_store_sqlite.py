@@ -76,3 +76,15 @@ def test_sqlite_new_store_uses_16k_pages(tmp_path: Path) -> None:
     store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
     store.upsert_follow_batches([FollowBatch.of([("x:1", "x:2")], ids=AccountIds())])
     assert store._conn().execute("PRAGMA page_size").fetchone() == (16384,)
+
+
+def test_sqlite_follow_batches_number_only_the_ids_they_use(tmp_path: Path) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    ids = AccountIds()
+    first = FollowBatch.of([("x:a", "x:b")], ids=ids)
+    ids.codes([f"x:{i}" for i in range(3000)])  # a loader reading ahead of the writes
+    assert store.upsert_follow_batches([first]) == 1
+    assert store._conn().execute("SELECT count(*) FROM accounts").fetchone() == (2,)
+    assert store.upsert_follow_batches([FollowBatch.of([("x:2999", "x:a"), ("x:7", "x:b")], ids=ids)]) == 2
+    assert [a.id for a in store.list_followers("x:a", 5).items] == ["x:2999"]
+    assert [a.id for a in store.list_followers("x:b", 5).items] == ["x:7", "x:a"]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -63,6 +63,9 @@ from graphsvc.stores.sqlite_rows import (
 from graphsvc.stores.sqlite_schema import migrate
 from graphsvc.stores.sqlite_states import record_labels
 from graphsvc.stores.times import dt, ts
+
+if TYPE_CHECKING:  # the module loads numba: imported where it is used
+    from graphsvc.stores.sqlite_follows import AccountNumbers
 
 
 class SqliteStore:
@@ -277,28 +280,26 @@ class SqliteStore:
             return 0
         with self.batch():
             conn = self._conn()
-            numbered = [(self._numbers(conn, b.ids), b) for b in batches]
+            numbered = [(self._numbers(conn, b), b) for b in batches]
             src = np.concatenate([numbers[b.src] for numbers, b in numbered])
             dst = np.concatenate([numbers[b.dst] for numbers, b in numbered])
             # Ids differ exactly when numbers do, so this drops the self-follows.
             return write_follows(conn, src[src != dst], dst[src != dst])
 
-    def _numbers(self, conn: sqlite3.Connection, ids: AccountIds) -> npt.NDArray[np.int64]:
-        """The account number of every id in ``ids``; an id is looked up (or created) once per
-        ``ids`` while this thread's transactions commit."""
-        from graphsvc.stores.sqlite_follows import account_numbers
+    def _numbers(self, conn: sqlite3.Connection, batch: FollowBatch) -> npt.NDArray[np.int64]:
+        """Account numbers for the codes of ``batch``; an id is looked up (or created) once per
+        :class:`AccountIds` while this thread's transactions commit."""
+        from graphsvc.stores.sqlite_follows import AccountNumbers
 
+        needed = 1 + max(int(batch.src.max(initial=-1)), int(batch.dst.max(initial=-1)))
         cache = self._numbered()
-        known = cache.get(ids)
-        if known is None or len(known) < len(ids):
-            done = 0 if known is None else len(known)
-            new = account_numbers(conn, ids.names[done:])
-            known = new if known is None else np.concatenate([known, new])
-            cache[ids] = known
-        return known
+        numbers = cache.get(batch.ids)
+        if numbers is None:
+            numbers = cache[batch.ids] = AccountNumbers()
+        return numbers.upto(conn, batch.ids, needed)
 
-    def _numbered(self) -> weakref.WeakKeyDictionary[AccountIds, npt.NDArray[np.int64]]:
-        cache: weakref.WeakKeyDictionary[AccountIds, npt.NDArray[np.int64]] | None = getattr(
+    def _numbered(self) -> weakref.WeakKeyDictionary[AccountIds, AccountNumbers]:
+        cache: weakref.WeakKeyDictionary[AccountIds, AccountNumbers] | None = getattr(
             self._local, "numbered", None
         )
         if cache is None:

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graphsvc.errors import StoreError
+from graphsvc.model import AccountIds
 from graphsvc.stores.base import FollowCodes
 
 Int64Array = npt.NDArray[np.int64]
@@ -185,6 +186,27 @@ def account_numbers(conn: sqlite3.Connection, ids: Sequence[str]) -> Int64Array:
         raise StoreError(f"{len(ids) - count} of {len(ids)} accounts vanished while being numbered")
     numbers[order] = parse_numbers(found, count)
     return numbers
+
+
+class AccountNumbers:
+    """The account numbers of the first ids of an :class:`AccountIds`, grown as more are needed
+    (a loader reading ahead numbers ids before their edges are written)."""
+
+    def __init__(self) -> None:
+        self._numbers = np.empty(1024, dtype=np.int64)
+        self._count = 0
+
+    def upto(self, conn: sqlite3.Connection, ids: AccountIds, needed: int) -> Int64Array:
+        """The numbers of ``ids.names[:needed]`` at least, looking up (or creating) the new ones."""
+        if self._count < needed:
+            new = account_numbers(conn, ids.names[self._count : needed])
+            if needed > self._numbers.shape[0]:
+                grown = np.empty(max(needed, 2 * self._numbers.shape[0]), dtype=np.int64)
+                grown[: self._count] = self._numbers[: self._count]
+                self._numbers = grown
+            self._numbers[self._count : needed] = new
+            self._count = needed
+        return self._numbers[: self._count]
 
 
 def _accounts(conn: sqlite3.Connection) -> tuple[Int64Array, list[str]]:
