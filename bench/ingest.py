@@ -102,7 +102,7 @@ def load_follows(path: Path, db_dir: Path, *, naive: bool = False) -> tuple[int,
     def records() -> Iterator[Record]:
         return _one_edge_batches(read_follows(path)) if naive else read_follows(path)
 
-    return _load(db_dir, records, batch_size=None, rows="follows")
+    return _load(db_dir, records, batch_size=1 if naive else None, rows="follows")
 
 
 def _load(
@@ -111,7 +111,11 @@ def _load(
     with tempfile.TemporaryDirectory(dir=db_dir) as tmp:
         store = SqliteStore(f"sqlite:///{tmp}/bench.db")
         try:
-            ingestor = Ingestor(store) if batch_size is None else Ingestor(store, batch_size=batch_size)
+            ingestor = (
+                Ingestor(store)
+                if batch_size is None
+                else Ingestor(store, batch_size=batch_size, follow_batch=batch_size)
+            )
             started = time.perf_counter()
             report = ingestor.ingest(records())
             seconds = time.perf_counter() - started

@@ -223,15 +223,18 @@ class Ingestor:
         position = 0
         pending: list[Mention] = []
         follows: list[FollowBatch] = []
+        buffered = 0  # edges in ``follows``
 
         def flush() -> None:
+            nonlocal buffered
             if pending:
                 self._write_mentions(pending, report)
                 pending.clear()
             if follows:
                 report.new_follows += self.store.upsert_follow_batches(follows)
-                report.follows += sum(map(len, follows))
+                report.follows += buffered
                 follows.clear()
+                buffered = 0
             if source:
                 self.store.set_checkpoint(source, position)
             report.seconds = time.perf_counter() - started
@@ -251,7 +254,8 @@ class Ingestor:
                     on_error(record)
             elif isinstance(record, FollowBatch):
                 follows.append(record)
-                if sum(map(len, follows)) >= self.follow_batch:
+                buffered += len(record)
+                if buffered >= self.follow_batch:
                     with self.store.batch():
                         flush()
             else:
