@@ -269,7 +269,7 @@ def read_follow_codes(path: Path, batch_size: int) -> Iterator[FollowCodes]:
                 (total,) = conn.execute("SELECT count(*) FROM follows").fetchone()
                 if total > size:
                     (split,) = conn.execute(
-                        "SELECT src FROM follows LIMIT 1 OFFSET ?", (total // 2,)
+                        "SELECT src FROM follows ORDER BY src, dst LIMIT 1 OFFSET ?", (total // 2,)
                     ).fetchone()
             upper = None
             if twin is not None and split < _NO_BOUND:
