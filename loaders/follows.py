@@ -77,7 +77,10 @@ class _State:
     parts: list[Int64Array] = field(default_factory=list)  # codes, follower and followee interleaved
     size: int = 0  # edges in ``parts``
     first_line: int = 0  # line of the batch's first edge
-    decimal: DecimalIds | None = None
+    decimal: DecimalIds = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.decimal = DecimalIds(self.ids, self.prefix)
 
     def add(self, codes: Int64Array, line: int) -> None:
         if not self.size:
@@ -166,8 +169,6 @@ def _fast(block: bytes, line: int, state: _State) -> bool:
         odd |= data == _TAB
     if odd.any():
         return False
-    if state.decimal is None:
-        state.decimal = DecimalIds(state.ids, state.prefix)
     codes = state.decimal.codes(block, sep, 2 * len(ends))
     if codes is not None:
         state.add(codes, line)

@@ -283,8 +283,8 @@ class SqliteStore:
             numbered = [(self._numbers(conn, b), b) for b in batches]
             src = np.concatenate([numbers[b.src] for numbers, b in numbered])
             dst = np.concatenate([numbers[b.dst] for numbers, b in numbered])
-            # Ids differ exactly when numbers do, so this drops the self-follows.
-            return write_follows(conn, src[src != dst], dst[src != dst])
+            others = src != dst  # ids differ exactly when numbers do: this drops the self-follows
+            return write_follows(conn, src[others], dst[others])
 
     def _numbers(self, conn: sqlite3.Connection, batch: FollowBatch) -> npt.NDArray[np.int64]:
         """Account numbers for the codes of ``batch``; an id is looked up (or created) once per
