@@ -18,6 +18,7 @@ from typing import IO, Protocol
 from graphsvc.errors import RecordError
 from graphsvc.model import Account, Brand, FollowBatch, Mention, Post, StateChange, brand_key
 from graphsvc.stores.base import Store
+from graphsvc.writebehind import WriteBehind
 
 Record = Mention | FollowBatch | RecordError
 
@@ -210,22 +211,52 @@ class Ingestor:
         on_error: Callable[[RecordError], None] | None = None,
         on_progress: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
-        """Write ``records``; with a ``source`` key, skip what an earlier run committed and checkpoint."""
+        """Write ``records``; with a ``source`` key, skip what an earlier run committed and checkpoint.
+
+        Each full batch of mentions is committed in a background thread while the next is read
+        and prepared; a reject, follow edges and the last batch wait for it and go on in this
+        thread, and ``on_progress`` is called in this thread too (when it learns a batch is in)."""
+        with WriteBehind() as writer:
+            return self._ingest(records, writer, source, on_error, on_progress)
+
+    def _ingest(
+        self,
+        records: Iterable[Record],
+        writer: WriteBehind,
+        source: str | None,
+        on_error: Callable[[RecordError], None] | None,
+        on_progress: Callable[[IngestReport], None] | None,
+    ) -> IngestReport:
         report = IngestReport()
         started = time.perf_counter()
         done = self.store.get_checkpoint(source) if source else 0
         position = 0
         pending: list[Mention] = []
 
-        def flush() -> None:
+        def progress() -> None:
+            report.seconds = time.perf_counter() - started
+            if on_progress:
+                on_progress(report)
+
+        def flush() -> None:  # in this thread, with no batch in flight
             if pending:
                 self._write_mentions(pending, report)
                 pending.clear()
             if source:
                 self.store.set_checkpoint(source, position)
-            report.seconds = time.perf_counter() - started
-            if on_progress:
-                on_progress(report)
+            progress()
+
+        def flush_behind() -> None:
+            batch, at = self._prepare(pending), position
+            pending.clear()
+
+            def commit() -> None:
+                with self.store.batch():
+                    self._write(batch, report)
+                    if source:
+                        self.store.set_checkpoint(source, at)
+
+            writer.submit(commit, then=progress)
 
         for record in records:
             position += 1
@@ -233,6 +264,8 @@ class Ingestor:
                 report.skipped += 1
                 continue
             report.read += 1
+            if not isinstance(record, Mention):
+                writer.wait()  # rejects and follow edges come after the batch in flight, as before
             if isinstance(record, RecordError):
                 report.rejected += 1
                 report.errors.append(record)
@@ -248,13 +281,16 @@ class Ingestor:
             else:
                 pending.append(record)
                 if len(pending) >= self.batch_size:
-                    with self.store.batch():
-                        flush()
+                    flush_behind()
+        writer.wait()
         with self.store.batch():
             flush()
         return report
 
     def _write_mentions(self, mentions: Sequence[Mention], report: IngestReport) -> None:
+        self._write(self._prepare(mentions), report)
+
+    def _prepare(self, mentions: Sequence[Mention]) -> _Batch:
         posts: list[Post] = []
         accounts: dict[str, Account] = {}
         discovered: dict[str, Brand] = {}
@@ -265,13 +301,25 @@ class Ingestor:
             accounts[mention.author.id] = mention.author
             if found:
                 discovered.update((b.key, b) for b in found)
-        if discovered:
-            self.store.upsert_brands(discovered.values())
-        self.store.upsert_accounts(accounts.values())
-        self.store.upsert_posts(posts)
-        report.mentions += len(posts)
+        return _Batch(posts, list(accounts.values()), list(discovered.values()))
+
+    def _write(self, batch: _Batch, report: IngestReport) -> None:
+        if batch.brands:
+            self.store.upsert_brands(batch.brands)
+        self.store.upsert_accounts(batch.accounts)
+        self.store.upsert_posts(batch.posts)
+        report.mentions += len(batch.posts)
         if self.labeler is not None:
-            report.state_changes += self.labeler(self.store, posts)
+            report.state_changes += self.labeler(self.store, batch.posts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """A batch of mentions made ready to write: its posts, their authors, the brands they reveal."""
+
+    posts: list[Post]
+    accounts: list[Account]
+    brands: list[Brand]
 
 
 def source_key(path: Path) -> str:

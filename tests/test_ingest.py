@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from graphsvc.errors import RecordError
 from graphsvc.ingest import BrandBook, Ingestor, RejectsFile, brands_from_handles, to_post
-from graphsvc.model import Account, Brand, FollowBatch, Mention
+from graphsvc.model import Account, Brand, FollowBatch, Mention, Post, StateChange
+from graphsvc.stores import open_store
 from graphsvc.stores.base import Store
 
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -142,3 +144,46 @@ def test_brand_account_belongs_to_its_own_brand_even_when_mentioning_another(sto
     )
     assert store.get_accounts(["x:98"])["x:98"].brand == "bbbhelp"
     assert store.get_posts(["x:7"])["x:7"].brands == ("aaa", "bbbhelp")
+
+
+def test_ingest_in_batches_written_behind_writes_what_one_batch_writes(tmp_path: Path) -> None:
+    # Batches of one: every mention is committed in the background while the next is read, and
+    # the reject and the follow edges wait for it; the store ends as after one batch.
+    one, many = (open_store(f"sqlite:///{tmp_path / name}.db") for name in ("one", "many"))
+    try:
+        Ingestor(one).ingest(records(), source="s")
+        progress: list[tuple[int, bool]] = []
+        Ingestor(many, batch_size=1).ingest(
+            records(),
+            source="s",
+            on_progress=lambda r: progress.append(
+                (r.mentions, threading.current_thread() is threading.main_thread())
+            ),
+        )
+        assert many.stats() == one.stats() and many.get_checkpoint("s") == one.get_checkpoint("s") == 5
+        ids = [f"x:{n}" for n in (1, 2, 3, 5, 6, 99)]
+        assert many.get_posts(ids) == one.get_posts(ids)
+        assert many.get_accounts(ids) == one.get_accounts(ids)
+        # once a batch, as when each was committed in turn: then the follow edges', then the last's
+        assert progress == [(1, True), (2, True), (3, True), (3, True), (3, True)]
+    finally:
+        one.close()
+        many.close()
+
+
+def test_ingest_a_batch_that_fails_behind_stops_the_load_with_the_batches_before_it_kept(
+    store: Store,
+) -> None:
+    calls: list[int] = []
+
+    def labeler(store: Store, posts: Sequence[Post]) -> tuple[StateChange, ...]:
+        calls.append(len(posts))
+        if len(calls) == 2:
+            raise RuntimeError("classifier crashed")
+        return ()
+
+    items = [mention(f"x:{i}", i) for i in range(10)]
+    with pytest.raises(RuntimeError, match="classifier crashed"):
+        Ingestor(store, labeler=labeler, batch_size=3).ingest(items, source="file-1")
+    assert store.get_checkpoint("file-1") == 3 and store.stats().posts == 3
+    assert calls == [3, 3]  # the load stopped at the failed batch: no third batch was written
