@@ -231,7 +231,7 @@ class Ingestor:
         started = time.perf_counter()
         done = self.store.get_checkpoint(source) if source else 0
         position = 0
-        pending: list[Mention] = []
+        pending = _Batch()
 
         def progress() -> None:
             report.seconds = time.perf_counter() - started
@@ -239,16 +239,18 @@ class Ingestor:
                 on_progress(report)
 
         def flush() -> None:  # in this thread, with no batch in flight
+            nonlocal pending
             if pending:
-                self._write_mentions(pending, report)
-                pending.clear()
+                self._write(pending, report)
+                pending = _Batch()
             if source:
                 self.store.set_checkpoint(source, position)
             progress()
 
         def flush_behind() -> None:
-            batch, at = self._prepare(pending), position
-            pending.clear()
+            nonlocal pending
+            batch, at = pending, position
+            pending = _Batch()
 
             def commit() -> None:
                 with self.store.batch():
@@ -279,7 +281,7 @@ class Ingestor:
                     if source:
                         self.store.set_checkpoint(source, position)
             else:
-                pending.append(record)
+                pending.add(record, self.book)
                 if len(pending) >= self.batch_size:
                     flush_behind()
         writer.wait()
@@ -287,39 +289,37 @@ class Ingestor:
             flush()
         return report
 
-    def _write_mentions(self, mentions: Sequence[Mention], report: IngestReport) -> None:
-        self._write(self._prepare(mentions), report)
-
-    def _prepare(self, mentions: Sequence[Mention]) -> _Batch:
-        posts: list[Post] = []
-        accounts: dict[str, Account] = {}
-        discovered: dict[str, Brand] = {}
-        for mention in mentions:
-            post, found = to_post(mention, self.book)
-            posts.append(post)
-            # a brand's own account gets its brand from upsert_brands (the discovered brand's handles)
-            accounts[mention.author.id] = mention.author
-            if found:
-                discovered.update((b.key, b) for b in found)
-        return _Batch(posts, list(accounts.values()), list(discovered.values()))
-
     def _write(self, batch: _Batch, report: IngestReport) -> None:
         if batch.brands:
-            self.store.upsert_brands(batch.brands)
-        self.store.upsert_accounts(batch.accounts)
+            self.store.upsert_brands(batch.brands.values())
+        self.store.upsert_accounts(batch.accounts.values())
         self.store.upsert_posts(batch.posts)
         report.mentions += len(batch.posts)
         if self.labeler is not None:
             report.state_changes += self.labeler(self.store, batch.posts)
 
 
-@dataclass(frozen=True, slots=True)
 class _Batch:
-    """A batch of mentions made ready to write: its posts, their authors, the brands they reveal."""
+    """Mentions made ready to write as they are read (so that each Mention dies young): their
+    posts, their authors (the last record of each) and the brands they reveal (the last of each)."""
 
-    posts: list[Post]
-    accounts: list[Account]
-    brands: list[Brand]
+    __slots__ = ("accounts", "brands", "posts")
+
+    def __init__(self) -> None:
+        self.posts: list[Post] = []
+        self.accounts: dict[str, Account] = {}
+        self.brands: dict[str, Brand] = {}
+
+    def add(self, mention: Mention, book: BrandBook) -> None:
+        post, found = to_post(mention, book)
+        self.posts.append(post)
+        # a brand's own account gets its brand from upsert_brands (the discovered brand's handles)
+        self.accounts[mention.author.id] = mention.author
+        if found:
+            self.brands.update((b.key, b) for b in found)
+
+    def __len__(self) -> int:
+        return len(self.posts)
 
 
 def source_key(path: Path) -> str:
