@@ -27,6 +27,9 @@ Record = Mention | FollowBatch | RecordError
 # of 20k, for 5x the mentions. A batch of 100k mentions and their posts holds ~200 MB.
 MENTION_BATCH = 100_000
 _REMEMBERED = 100_000  # names whose brand lookup a BrandBook keeps
+# A batch smaller than this is committed in this thread: handing it to the writer costs a thread
+# switch (up to the interpreter's 5 ms switch interval), more than committing a few rows.
+BEHIND_FROM = 1_000
 
 
 class Labeler(Protocol):
@@ -213,9 +216,10 @@ class Ingestor:
     ) -> IngestReport:
         """Write ``records``; with a ``source`` key, skip what an earlier run committed and checkpoint.
 
-        Each full batch of mentions is committed in a background thread while the next is read
-        and prepared; a reject, follow edges and the last batch wait for it and go on in this
-        thread, and ``on_progress`` is called in this thread too (when it learns a batch is in)."""
+        Each full batch of mentions (of ``BEHIND_FROM`` or more) is committed in a background
+        thread while the next is read and prepared; a reject, follow edges and the last batch wait
+        for it and go on in this thread, and ``on_progress`` is called in this thread too (when it
+        learns a batch is in)."""
         with WriteBehind() as writer:
             return self._ingest(records, writer, source, on_error, on_progress)
 
@@ -249,6 +253,10 @@ class Ingestor:
 
         def flush_behind() -> None:
             nonlocal pending
+            if len(pending) < BEHIND_FROM:  # not worth a thread switch
+                with self.store.batch():
+                    flush()
+                return
             batch, at = pending, position
             pending = _Batch()
 

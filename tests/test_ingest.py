@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from graphsvc import ingest
 from graphsvc.errors import RecordError
 from graphsvc.ingest import BrandBook, Ingestor, RejectsFile, brands_from_handles, to_post
 from graphsvc.model import Account, Brand, FollowBatch, Mention, Post, StateChange
@@ -146,9 +147,12 @@ def test_brand_account_belongs_to_its_own_brand_even_when_mentioning_another(sto
     assert store.get_posts(["x:7"])["x:7"].brands == ("aaa", "bbbhelp")
 
 
-def test_ingest_in_batches_written_behind_writes_what_one_batch_writes(tmp_path: Path) -> None:
+def test_ingest_in_batches_written_behind_writes_what_one_batch_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Batches of one: every mention is committed in the background while the next is read, and
     # the reject and the follow edges wait for it; the store ends as after one batch.
+    monkeypatch.setattr(ingest, "BEHIND_FROM", 1)
     one, many = (open_store(f"sqlite:///{tmp_path / name}.db") for name in ("one", "many"))
     try:
         Ingestor(one).ingest(records(), source="s")
@@ -171,9 +175,11 @@ def test_ingest_in_batches_written_behind_writes_what_one_batch_writes(tmp_path:
         many.close()
 
 
-def test_ingest_a_batch_that_fails_behind_stops_the_load_with_the_batches_before_it_kept(
-    store: Store,
+@pytest.mark.parametrize("behind_from", [1, 1_000])
+def test_ingest_a_batch_that_fails_stops_the_load_with_the_batches_before_it_kept(
+    store: Store, behind_from: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(ingest, "BEHIND_FROM", behind_from)  # written behind, or in this thread
     calls: list[int] = []
 
     def labeler(store: Store, posts: Sequence[Post]) -> tuple[StateChange, ...]:
