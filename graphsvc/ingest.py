@@ -17,8 +17,8 @@ from typing import IO, Protocol
 
 from graphsvc.errors import RecordError
 from graphsvc.model import Account, Brand, FollowBatch, Mention, Post, StateChange, brand_key
-from graphsvc.readahead import read_ahead
 from graphsvc.stores.base import Store
+from graphsvc.writebehind import WriteBehind
 
 Record = Mention | FollowBatch | RecordError
 
@@ -30,6 +30,9 @@ MENTION_BATCH = 100_000
 # edges. About 100 bytes an edge while written (codes, numbers, sorted keys, their JSON).
 FOLLOW_BATCH = 4_000_000
 _REMEMBERED = 100_000  # names whose brand lookup a BrandBook keeps
+# A batch smaller than this is committed in this thread: handing it to the writer costs a thread
+# switch (up to the interpreter's 5 ms switch interval), more than committing a few rows.
+BEHIND_FROM = 1_000
 
 
 class Labeler(Protocol):
@@ -216,32 +219,52 @@ class Ingestor:
         on_error: Callable[[RecordError], None] | None = None,
         on_progress: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
-        """Write ``records``; with a ``source`` key, skip what an earlier run committed and checkpoint."""
+        """Write ``records``; with a ``source`` key, skip what an earlier run committed and checkpoint.
+
+        Each full batch (``BEHIND_FROM`` records or more) is committed in a background thread while
+        the next is read and prepared; smaller ones are committed in this thread. ``on_error`` and
+        ``on_progress`` are called in this thread (the latter once it learns a batch is in)."""
+        with WriteBehind() as writer:
+            return self._ingest(records, writer, source, on_error, on_progress)
+
+    def _ingest(
+        self,
+        records: Iterable[Record],
+        writer: WriteBehind,
+        source: str | None,
+        on_error: Callable[[RecordError], None] | None,
+        on_progress: Callable[[IngestReport], None] | None,
+    ) -> IngestReport:
         report = IngestReport()
         started = time.perf_counter()
         done = self.store.get_checkpoint(source) if source else 0
         position = 0
-        pending: list[Mention] = []
-        follows: list[FollowBatch] = []
-        buffered = 0  # edges in ``follows``
+        pending = _Batch()
 
-        def flush() -> None:
-            nonlocal buffered
-            if pending:
-                self._write_mentions(pending, report)
-                pending.clear()
-            if follows:
-                report.new_follows += self.store.upsert_follow_batches(follows)
-                report.follows += buffered
-                follows.clear()
-                buffered = 0
-            if source:
-                self.store.set_checkpoint(source, position)
+        def progress() -> None:
             report.seconds = time.perf_counter() - started
             if on_progress:
                 on_progress(report)
 
-        for record in read_ahead(records, size=_size):
+        def flush() -> None:
+            nonlocal pending
+            batch, at = pending, position
+            pending = _Batch()
+
+            def commit() -> None:
+                with self.store.batch():
+                    self._write(batch, report)
+                    if source:
+                        self.store.set_checkpoint(source, at)
+
+            if batch.size >= BEHIND_FROM:
+                writer.submit(commit, then=progress)
+            else:  # not worth a thread switch
+                writer.wait()
+                commit()
+                progress()
+
+        for record in records:
             position += 1
             if position <= done:
                 report.skipped += 1
@@ -253,42 +276,60 @@ class Ingestor:
                 if on_error:
                     on_error(record)
             elif isinstance(record, FollowBatch):
-                follows.append(record)
-                buffered += len(record)
-                if buffered >= self.follow_batch:
-                    with self.store.batch():
-                        flush()
+                pending.follow(record)
+                if pending.edges >= self.follow_batch:
+                    flush()
             else:
-                pending.append(record)
-                if len(pending) >= self.batch_size:
-                    with self.store.batch():
-                        flush()
-        with self.store.batch():
-            flush()
+                pending.add(record, self.book)
+                if len(pending.posts) >= self.batch_size:
+                    flush()
+        flush()
+        writer.wait()
         return report
 
-    def _write_mentions(self, mentions: Sequence[Mention], report: IngestReport) -> None:
-        posts: list[Post] = []
-        accounts: dict[str, Account] = {}
-        discovered: dict[str, Brand] = {}
-        for mention in mentions:
-            post, found = to_post(mention, self.book)
-            posts.append(post)
-            # a brand's own account gets its brand from upsert_brands (the discovered brand's handles)
-            accounts[mention.author.id] = mention.author
-            if found:
-                discovered.update((b.key, b) for b in found)
-        if discovered:
-            self.store.upsert_brands(discovered.values())
-        self.store.upsert_accounts(accounts.values())
-        self.store.upsert_posts(posts)
-        report.mentions += len(posts)
-        if self.labeler is not None:
-            report.state_changes += self.labeler(self.store, posts)
+    def _write(self, batch: _Batch, report: IngestReport) -> None:
+        if batch.posts:
+            if batch.brands:
+                self.store.upsert_brands(batch.brands.values())
+            self.store.upsert_accounts(batch.accounts.values())
+            self.store.upsert_posts(batch.posts)
+            report.mentions += len(batch.posts)
+            if self.labeler is not None:
+                report.state_changes += self.labeler(self.store, batch.posts)
+        if batch.follows:
+            report.new_follows += self.store.upsert_follow_batches(batch.follows)
+            report.follows += batch.edges
 
 
-def _size(record: Record) -> int:
-    return len(record) if isinstance(record, FollowBatch) else 1
+class _Batch:
+    """One transaction's worth of records, made ready to write as they are read (so that each
+    Mention dies young): posts, their authors (the last record of each), the brands they reveal
+    (the last of each), and follow edges."""
+
+    __slots__ = ("accounts", "brands", "edges", "follows", "posts")
+
+    def __init__(self) -> None:
+        self.posts: list[Post] = []
+        self.accounts: dict[str, Account] = {}
+        self.brands: dict[str, Brand] = {}
+        self.follows: list[FollowBatch] = []
+        self.edges = 0  # in ``follows``
+
+    def add(self, mention: Mention, book: BrandBook) -> None:
+        post, found = to_post(mention, book)
+        self.posts.append(post)
+        # a brand's own account gets its brand from upsert_brands (the discovered brand's handles)
+        self.accounts[mention.author.id] = mention.author
+        if found:
+            self.brands.update((b.key, b) for b in found)
+
+    def follow(self, batch: FollowBatch) -> None:
+        self.follows.append(batch)
+        self.edges += len(batch)
+
+    @property
+    def size(self) -> int:
+        return len(self.posts) + self.edges
 
 
 def source_key(path: Path) -> str:

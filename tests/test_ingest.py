@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from graphsvc import ingest
 from graphsvc.errors import RecordError
 from graphsvc.ingest import BrandBook, Ingestor, RejectsFile, brands_from_handles, to_post
-from graphsvc.model import Account, Brand, FollowBatch, Mention
+from graphsvc.model import Account, Brand, FollowBatch, Mention, Post, StateChange
+from graphsvc.stores import open_store
 from graphsvc.stores.base import Store
 
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -142,3 +145,52 @@ def test_brand_account_belongs_to_its_own_brand_even_when_mentioning_another(sto
     )
     assert store.get_accounts(["x:98"])["x:98"].brand == "bbbhelp"
     assert store.get_posts(["x:7"])["x:7"].brands == ("aaa", "bbbhelp")
+
+
+def test_ingest_in_batches_written_behind_writes_what_one_batch_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of one: every mention, and the follow edges, committed in the background while the
+    # next is read; the store ends as after one batch.
+    monkeypatch.setattr(ingest, "BEHIND_FROM", 1)
+    one, many = (open_store(f"sqlite:///{tmp_path / name}.db") for name in ("one", "many"))
+    try:
+        Ingestor(one).ingest(records(), source="s")
+        progress: list[tuple[int, bool]] = []
+        Ingestor(many, batch_size=1, follow_batch=1).ingest(
+            records(),
+            source="s",
+            on_progress=lambda r: progress.append(
+                (r.mentions, threading.current_thread() is threading.main_thread())
+            ),
+        )
+        assert many.stats() == one.stats() and many.get_checkpoint("s") == one.get_checkpoint("s") == 5
+        ids = [f"x:{n}" for n in (1, 2, 3, 5, 6, 99)]
+        assert many.get_posts(ids) == one.get_posts(ids)
+        assert many.get_accounts(ids) == one.get_accounts(ids)
+        # once a batch, in this thread: three mentions, the follow edges, the end of the records
+        assert progress == [(1, True), (2, True), (3, True), (3, True), (3, True)]
+        assert many.stats().follows == 3
+    finally:
+        one.close()
+        many.close()
+
+
+@pytest.mark.parametrize("behind_from", [1, 1_000])
+def test_ingest_a_batch_that_fails_stops_the_load_with_the_batches_before_it_kept(
+    store: Store, behind_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "BEHIND_FROM", behind_from)  # written behind, or in this thread
+    calls: list[int] = []
+
+    def labeler(store: Store, posts: Sequence[Post]) -> tuple[StateChange, ...]:
+        calls.append(len(posts))
+        if len(calls) == 2:
+            raise RuntimeError("classifier crashed")
+        return ()
+
+    items = [mention(f"x:{i}", i) for i in range(10)]
+    with pytest.raises(RuntimeError, match="classifier crashed"):
+        Ingestor(store, labeler=labeler, batch_size=3).ingest(items, source="file-1")
+    assert store.get_checkpoint("file-1") == 3 and store.stats().posts == 3
+    assert calls == [3, 3]  # the load stopped at the failed batch: no third batch was written
