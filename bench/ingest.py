@@ -133,7 +133,7 @@ def parse_only(path: Path, kind: str) -> tuple[int, float]:
     if kind == "mentions":
         count = sum(1 for _ in read_jsonl(path))
     else:
-        count = sum(len(r.edges) for r in read_follows(path) if isinstance(r, FollowBatch))
+        count = sum(len(r) for r in read_follows(path) if isinstance(r, FollowBatch))
     return count, time.perf_counter() - started
 
 
