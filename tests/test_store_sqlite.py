@@ -6,8 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from graphsvc.model import AccountIds, FollowBatch
+from graphsvc.stores import sqlite_follows
 from graphsvc.stores.sqlite import SqliteStore
 from graphsvc.stores.sqlite_follows import account_numbers, json_numbers, write_follows
 from graphsvc.stores.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
@@ -46,7 +48,11 @@ def test_sqlite_account_numbers_mix_known_and_new_ids(tmp_path: Path) -> None:
     assert account_numbers(conn, []).shape == (0,)
 
 
-def test_sqlite_write_follows_both_directions_and_counts_new_edges(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threaded_from", [1, 100_000])  # followers' keys on a second thread, or not
+def test_sqlite_write_follows_both_directions_and_counts_new_edges(
+    tmp_path: Path, threaded_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_follows, "_THREADED_EDGES", threaded_from)
     store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
     conn = store._conn()
     account_numbers(conn, [f"x:{i}" for i in range(6)])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -125,37 +125,41 @@ def write_follows(conn: sqlite3.Connection, src: Int64Array, dst: Int64Array) ->
     returns how many were new."""
     if not src.shape[0]:
         return 0
-    before = conn.total_changes
     if max(int(src.max()), int(dst.max())) < _KEY_LIMIT:
         # Each table gets its keys sorted (and de-duplicated), so its B-tree is walked once from
         # left to right, and as one flat JSON array of packed keys that SQLite unpacks in C.
         # For a big batch the followers' keys are made on a second thread while SQLite (which
         # lets go of the GIL) inserts the follows; a small one is not worth starting a thread.
-        pool = ThreadPoolExecutor(max_workers=1) if src.shape[0] >= _THREADED_EDGES else None
-        try:
-            backward = pool.submit(_json_keys, dst, src) if pool else None
-            conn.execute(
-                "INSERT OR IGNORE INTO follows (src, dst) SELECT value >> 32, value & 4294967295 FROM json_each(?)",
-                (_json_keys(src, dst),),
-            )
-            added = conn.total_changes - before
-            conn.execute(
-                "INSERT OR IGNORE INTO followers (dst, src) SELECT value >> 32, value & 4294967295 FROM json_each(?)",
-                (backward.result() if backward else _json_keys(dst, src),),
-            )
-        finally:
-            if pool:
-                pool.shutdown()
-        return added
+        if src.shape[0] < _THREADED_EDGES:
+            return _insert_both(conn, _json_keys(src, dst), lambda: _json_keys(dst, src), _UNPACK, _UNPACK)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            backward = pool.submit(_json_keys, dst, src)
+            return _insert_both(conn, _json_keys(src, dst), backward.result, _UNPACK, _UNPACK)
     # ~2 billion accounts: too many to pack, so pairs (never seen in practice, kept correct)
     pairs = json.dumps(sorted(zip(src.tolist(), dst.tolist(), strict=True)))
+    return _insert_both(conn, pairs, lambda: pairs, "value ->> 0, value ->> 1", "value ->> 1, value ->> 0")
+
+
+_UNPACK = "value >> 32, value & 4294967295"  # a packed key's two account numbers
+
+
+def _insert_both(
+    conn: sqlite3.Connection,
+    forward: str,
+    backward: Callable[[], str],
+    forward_select: str,
+    backward_select: str,
+) -> int:
+    """Insert the JSON rows ``forward`` into follows (src, dst) and then ``backward()`` into
+    followers (dst, src), each row's columns picked by its select list; returns the new follows."""
+    before = conn.total_changes
     conn.execute(
-        "INSERT OR IGNORE INTO follows (src, dst) SELECT value ->> 0, value ->> 1 FROM json_each(?)", (pairs,)
+        f"INSERT OR IGNORE INTO follows (src, dst) SELECT {forward_select} FROM json_each(?)", (forward,)
     )
     added = conn.total_changes - before
     conn.execute(
-        "INSERT OR IGNORE INTO followers (dst, src) SELECT value ->> 1, value ->> 0 FROM json_each(?)",
-        (pairs,),
+        f"INSERT OR IGNORE INTO followers (dst, src) SELECT {backward_select} FROM json_each(?)",
+        (backward(),),
     )
     return added
 
