@@ -22,6 +22,7 @@ from graphsvc.model import (
 from graphsvc.stores.base import (
     CustomerFilter,
     CustomerOrder,
+    FeedMarks,
     InteractionFilter,
     InteractionOrder,
     StateChangeFilter,
@@ -160,6 +161,37 @@ def test_store_state_changes_follow_latest_non_other_interaction(store: Store) -
     assert store.record_classifications([("x:p6", label(CustomerType.ADVOCATE))]) == ()
     assert store.states_for(["x:1"])["x:1"][0].type is CustomerType.ADVOCATE
     assert store.stats().state_changes == 1
+
+
+def test_store_change_feed_lists_new_state_changes_in_commit_order(store: Store) -> None:
+    seeded(store)
+    assert store.feed_marks() == FeedMarks(follows=0, state_changes=0)
+    assert store.state_changes_after(0, 10) == []
+    store.upsert_posts([post("x:p6", "x:1", 70, brands=("acme",))])
+    first = store.record_classifications(
+        [("x:p1", label(CustomerType.ADVOCATE)), ("x:p4", label(CustomerType.VENTING))]
+    )
+    second = store.record_classifications([("x:p6", label(CustomerType.USED_TO_BE))])
+    feed = store.state_changes_after(0, 10)
+    assert [change for _, change in feed] == [*first, *second] and len(feed) == 3
+    positions = [seq for seq, _ in feed]
+    assert positions == sorted(set(positions)) and store.feed_marks().state_changes == positions[-1]
+    assert store.state_changes_after(positions[-1], 10) == []
+    assert store.state_changes_after(0, 1) == feed[:1]
+    assert store.state_changes_after(positions[0], 10) == feed[1:]
+    # Relabelling p6 deletes the newest change; the next change still gets a new position.
+    assert store.record_classifications([("x:p6", label(CustomerType.ADVOCATE))]) == ()
+    assert store.state_changes_after(positions[-1], 10) == []
+    [again] = store.record_classifications([("x:p6", label(CustomerType.VENTING))])
+    [(seq, change)] = store.state_changes_after(positions[-1], 10)
+    assert change == again and seq > positions[-1] and store.feed_marks().state_changes == seq
+
+
+def test_store_feed_marks_count_follow_edges(store: Store) -> None:
+    assert store.upsert_follows([("x:a", "x:b"), ("x:c", "x:b"), ("x:a", "x:b"), ("x:d", "x:d")]) == 2
+    assert store.feed_marks().follows == store.stats().follows == 2
+    assert store.upsert_follows([("x:a", "x:b"), ("x:b", "x:a")]) == 1
+    assert store.feed_marks() == FeedMarks(follows=3, state_changes=0)
 
 
 def test_store_list_state_changes_filters_and_pages_newest_first(store: Store) -> None:

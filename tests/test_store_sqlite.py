@@ -10,6 +10,7 @@ import pytest
 
 from graphsvc.model import AccountIds, FollowBatch
 from graphsvc.stores import sqlite_follows
+from graphsvc.stores.base import FeedMarks
 from graphsvc.stores.sqlite import SqliteStore
 from graphsvc.stores.sqlite_follows import account_numbers, json_numbers, write_follows
 from graphsvc.stores.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
@@ -36,6 +37,39 @@ def test_sqlite_version_1_store_migrates_and_keeps_its_follows(tmp_path: Path) -
         forward = check.execute("SELECT src, dst FROM follows ORDER BY 1, 2").fetchall()
         backward = check.execute("SELECT src, dst FROM followers ORDER BY 1, 2").fetchall()
     assert forward == backward == [(1, 2), (2, 1), (3, 1), (3, 2)]
+
+
+def test_sqlite_version_2_store_migrates_with_feed_positions_and_counters(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(MIGRATIONS[0] + MIGRATIONS[1])
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    conn.execute("INSERT INTO schema_version VALUES (2)")
+    conn.executemany("INSERT INTO accounts (n, id) VALUES (?, ?)", [(1, "x:a"), (2, "x:b"), (3, "x:c")])
+    for table in ("follows", "followers"):
+        conn.executemany(f"INSERT INTO {table} VALUES (?, ?)", [(1, 2), (3, 2)])
+    conn.executemany(
+        "INSERT INTO state_changes (customer, brand, post, from_type, to_type, at) VALUES (?, ?, ?, ?, ?, ?)",
+        [("x:a", "acme", "x:p2", None, "ADVOCATE", 200.0), ("x:c", "acme", "x:p1", None, "VENTING", 100.0)],
+    )
+    conn.close()
+    store = SqliteStore(f"sqlite:///{path}")
+    assert store.feed_marks() == FeedMarks(follows=2, state_changes=2)
+    feed = store.state_changes_after(0, 10)
+    assert [(seq, change.post_id) for seq, change in feed] == [(1, "x:p1"), (2, "x:p2")]  # oldest first
+    assert store.upsert_follows([("x:b", "x:a"), ("x:a", "x:b")]) == 1
+    assert store.feed_marks().follows == store.stats().follows == 3
+
+
+def test_sqlite_rolled_back_batch_leaves_the_follow_counter_alone(tmp_path: Path) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    store.upsert_follows([("x:a", "x:b")])
+    with pytest.raises(RuntimeError), store.batch():
+        store.upsert_follows([("x:c", "x:b"), ("x:d", "x:b")])
+        raise RuntimeError("the load failed")
+    assert store.feed_marks().follows == store.stats().follows == 1
+    (counted,) = store._conn().execute("SELECT count(*) FROM follows").fetchone()
+    assert counted == 1
 
 
 def test_sqlite_account_numbers_mix_known_and_new_ids(tmp_path: Path) -> None:

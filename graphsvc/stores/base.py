@@ -47,6 +47,16 @@ class Page(Generic[T]):
     has_next: bool
 
 
+@dataclass(frozen=True, slots=True)
+class FeedMarks:
+    """Where the store stands, read cheaply: a server polls it to notice what other processes
+    wrote. ``follows`` is the number of follow edges (edges are only ever added); ``state_changes``
+    the feed position of the newest recorded state change (0 when none)."""
+
+    follows: int
+    state_changes: int
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class FollowCodes:
     """One batch of follow edges as account numbers (see :meth:`Store.iter_follow_codes`).
@@ -242,6 +252,16 @@ class Store(Protocol):
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]: ...
 
     def stats(self) -> Stats: ...
+
+    # -- change feed -----------------------------------------------------------------------------
+    def feed_marks(self) -> FeedMarks:
+        """The follow edge count and the newest state change's feed position, in one cheap read."""
+
+    def state_changes_after(self, seq: int, first: int) -> list[tuple[int, StateChange]]:
+        """State changes recorded at feed positions after ``seq``, oldest first, at most ``first``,
+        each with its position. Every change :meth:`record_classifications` returns gets the next
+        position when its transaction commits, whichever process wrote it; a change re-derived
+        differently gets a new one."""
 
     # -- load progress ---------------------------------------------------------------------------
     def get_checkpoint(self, source: str) -> int:

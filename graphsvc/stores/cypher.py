@@ -171,10 +171,17 @@ MATCH (c:StateChange {customer: row.customer, brand: row.brand, post: row.post})
 DELETE c
 """
 
+# Each change written gets the next feed position. Setting the sequence node locks it until the
+# transaction commits, so positions are handed out in commit order, never twice.
 MERGE_STATE_CHANGES = """
-UNWIND $rows AS row
+MERGE (q:GraphsvcSequence {name: 'state_changes'})
+ON CREATE SET q.value = 0
+SET q.value = q.value + size($rows)
+WITH q.value - size($rows) AS base
+UNWIND range(0, size($rows) - 1) AS i
+WITH base + i + 1 AS seq, $rows[i] AS row
 MERGE (c:StateChange {customer: row.customer, brand: row.brand, post: row.post})
-SET c.from_type = row.from_type, c.to_type = row.to_type, c.at = row.at
+SET c.from_type = row.from_type, c.to_type = row.to_type, c.at = row.at, c.seq = seq
 """
 
 SET_STATES = """
@@ -413,6 +420,22 @@ COUNT_BRANDS = "MATCH (b:Brand) WHERE b.name IS NOT NULL RETURN count(b) AS n"
 COUNT_POSTS = "MATCH (p:Post) RETURN count(p) AS n"
 COUNT_FOLLOWS = "MATCH (:Account)-[f:FOLLOWS]->(:Account) RETURN count(f) AS n"
 COUNT_STATE_CHANGES = "MATCH (c:StateChange) RETURN count(c) AS n"
+
+# Both answered from the count store and one index seek: cheap enough to poll every second.
+FEED_MARKS = """
+MATCH ()-[f:FOLLOWS]->()
+WITH count(f) AS follows
+OPTIONAL MATCH (q:GraphsvcSequence {name: 'state_changes'})
+RETURN follows, coalesce(q.value, 0) AS state_changes
+"""
+
+STATE_CHANGES_AFTER = """
+MATCH (c:StateChange)
+WHERE c.seq > $seq
+RETURN c {.customer, .brand, .from_type, .to_type, .at, .post} AS change, c.seq AS seq
+ORDER BY c.seq
+LIMIT $first
+"""
 
 COUNT_POSTS_BY_TYPE = "MATCH (p:Post) WHERE p.type IS NOT NULL RETURN p.type AS type, count(p) AS n"
 

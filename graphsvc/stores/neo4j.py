@@ -60,6 +60,7 @@ from graphsvc.stores import cypher, neo4j_schema
 from graphsvc.stores.base import (
     CustomerFilter,
     CustomerOrder,
+    FeedMarks,
     FollowCodes,
     InteractionFilter,
     InteractionOrder,
@@ -296,7 +297,8 @@ class Neo4jStore:
                 _rows(tx, cypher.EXISTING_STATE_CHANGES, pairs=params),
             )
             _execute(tx, cypher.DELETE_STATE_CHANGES, rows=plan.delete_changes)
-            _execute(tx, cypher.MERGE_STATE_CHANGES, rows=plan.put_changes)
+            if plan.put_changes:
+                _execute(tx, cypher.MERGE_STATE_CHANGES, rows=plan.put_changes)
             _execute(tx, cypher.SET_STATES, rows=plan.put_states)
             _execute(tx, cypher.DELETE_STATES, rows=plan.delete_states)
             return plan.created
@@ -517,6 +519,17 @@ class Neo4jStore:
 
     def stats(self) -> Stats:
         return self._read(_stats_work, "count the graph")
+
+    def feed_marks(self) -> FeedMarks:
+        (row,) = self._read(_fetch(cypher.FEED_MARKS), "read the change feed marks")
+        return FeedMarks(follows=int(row["follows"]), state_changes=int(row["state_changes"]))
+
+    def state_changes_after(self, seq: int, first: int) -> list[tuple[int, StateChange]]:
+        check_first(first)
+        rows = self._read(
+            _fetch(cypher.STATE_CHANGES_AFTER, seq=seq, first=first), "read the state change feed"
+        )
+        return [(int(r["seq"]), state_change_from(r["change"])) for r in rows]
 
     # -- load progress ---------------------------------------------------------------------------------
     def get_checkpoint(self, source: str) -> int:

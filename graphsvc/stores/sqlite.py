@@ -39,6 +39,7 @@ from graphsvc.model import (
 )
 from graphsvc.stores.base import (
     CustomerFilter,
+    FeedMarks,
     FollowCodes,
     InteractionFilter,
     InteractionOrder,
@@ -57,6 +58,7 @@ from graphsvc.stores.sqlite_rows import (
     marks,
     path_from_url,
     post_from,
+    state_change_from,
     top_per_group,
     without_rank,
 )
@@ -565,20 +567,23 @@ class SqliteStore:
         )
         page = make_page(rows, first, lambda r: [r[4], r[0], r[1], r[5]])
         return Page(
-            items=tuple(
-                StateChange(
-                    customer_id=r[0],
-                    brand=r[1],
-                    from_type=CustomerType(r[2]) if r[2] else None,
-                    to_type=CustomerType(r[3]),
-                    at=dt(r[4]),
-                    post_id=r[5],
-                )
-                for r in page.items
-            ),
+            items=tuple(state_change_from(r) for r in page.items),
             end_cursor=page.end_cursor,
             has_next=page.has_next,
         )
+
+    def feed_marks(self) -> FeedMarks:
+        counters = dict(self._all("SELECT name, value FROM counters"))
+        return FeedMarks(follows=counters["follows"], state_changes=counters["state_changes"])
+
+    def state_changes_after(self, seq: int, first: int) -> list[tuple[int, StateChange]]:
+        check_first(first)
+        rows = self._all(
+            "SELECT customer, brand, from_type, to_type, at, post, seq FROM state_changes"
+            " WHERE seq > ? ORDER BY seq LIMIT ?",
+            [seq, first],
+        )
+        return [(r[6], state_change_from(r)) for r in rows]
 
     def states_for(self, customer_ids: Sequence[str]) -> dict[str, tuple[CustomerState, ...]]:
         found: dict[str, list[CustomerState]] = {cid: [] for cid in customer_ids}
@@ -668,7 +673,7 @@ class SqliteStore:
             customers=one("SELECT count(*) FROM accounts WHERE brand IS NULL"),
             brands=one("SELECT count(*) FROM brands"),
             posts=one("SELECT count(*) FROM posts"),
-            follows=one("SELECT count(*) FROM follows"),
+            follows=one("SELECT value FROM counters WHERE name = 'follows'"),
             state_changes=one("SELECT count(*) FROM state_changes"),
             by_type=by_type,
             by_brand=by_brand,

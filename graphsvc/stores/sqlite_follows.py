@@ -151,12 +151,14 @@ def _insert_both(
     backward_select: str,
 ) -> int:
     """Insert the JSON rows ``forward`` into follows (src, dst) and then ``backward()`` into
-    followers (dst, src), each row's columns picked by its select list; returns the new follows."""
+    followers (dst, src), each row's columns picked by its select list; returns the new follows
+    (and adds them to the follows counter)."""
     before = conn.total_changes
     conn.execute(
         f"INSERT OR IGNORE INTO follows (src, dst) SELECT {forward_select} FROM json_each(?)", (forward,)
     )
     added = conn.total_changes - before
+    conn.execute("UPDATE counters SET value = value + ? WHERE name = 'follows'", (added,))
     conn.execute(
         f"INSERT OR IGNORE INTO followers (dst, src) SELECT {backward_select} FROM json_each(?)",
         (backward(),),

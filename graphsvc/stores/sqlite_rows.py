@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from graphsvc.errors import ConfigError
-from graphsvc.model import Account, ApiKey, Classification, CustomerType, Post, Response
+from graphsvc.model import Account, ApiKey, Classification, CustomerType, Post, Response, StateChange
 from graphsvc.stores.base import CustomerOrder
 from graphsvc.stores.times import dt
 
@@ -134,6 +134,18 @@ def post_from(row: Sequence[Any]) -> Post:
         brands=tuple(sorted(brands.split("\x1f"))) if brands else (),
         classification=classification,
         response=response,
+    )
+
+
+def state_change_from(row: Sequence[Any]) -> StateChange:
+    """A state change from a row of (customer, brand, from_type, to_type, at, post, ...)."""
+    return StateChange(
+        customer_id=row[0],
+        brand=row[1],
+        from_type=CustomerType(row[2]) if row[2] else None,
+        to_type=CustomerType(row[3]),
+        at=dt(row[4]),
+        post_id=row[5],
     )
 
 

@@ -6,6 +6,11 @@ edges that halves the file and speeds up both inserts and projection builds. Eac
 twice, in ``follows`` keyed (src, dst) and in ``followers`` keyed (dst, src), rather than once with
 an index on (dst, src): a load then writes each of the two B-trees in key order (its own sort),
 where an index would be written in the table's order, which is random for it.
+
+What a server polls to notice other processes' writes is cheap to read: ``counters`` keeps the
+number of follow edges (a count of ``follows`` reads the whole table) and the last position given
+in the change feed; each state change carries ``seq``, the position it was given when written
+(never reused, even when the change with the largest is deleted).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import sqlite3
 
 from graphsvc.errors import SchemaVersionError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry migrates from version i to i + 1; index 0 creates the schema from nothing.
 MIGRATIONS: tuple[str, ...] = (
@@ -125,6 +130,20 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     INSERT INTO followers (dst, src) SELECT dst, src FROM follows ORDER BY dst, src;
     DROP INDEX follows_dst;
+    """,
+    """
+    ALTER TABLE state_changes ADD COLUMN seq INTEGER;
+    UPDATE state_changes SET seq = r.n
+    FROM (SELECT customer, brand, post, row_number() OVER (ORDER BY at, customer, brand, post) AS n
+          FROM state_changes) AS r
+    WHERE (state_changes.customer, state_changes.brand, state_changes.post) = (r.customer, r.brand, r.post);
+    CREATE UNIQUE INDEX state_changes_seq ON state_changes (seq);
+    CREATE TABLE counters (
+        name   TEXT PRIMARY KEY,
+        value  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO counters (name, value) SELECT 'follows', count(*) FROM follows;
+    INSERT INTO counters (name, value) SELECT 'state_changes', count(*) FROM state_changes;
     """,
 )
 

@@ -85,10 +85,13 @@ def rederive_states(conn: sqlite3.Connection, pairs: Sequence[tuple[str, str]]) 
             )
             if old is not None and tuple(old[1:]) == row:
                 continue
+            (seq,) = conn.execute(
+                "UPDATE counters SET value = value + 1 WHERE name = 'state_changes' RETURNING value"
+            ).fetchone()
             conn.execute(
-                "INSERT OR REPLACE INTO state_changes (customer, brand, post, from_type, to_type, at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (customer, brand, change.post_id, *row),
+                "INSERT OR REPLACE INTO state_changes (customer, brand, post, from_type, to_type, at, seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (customer, brand, change.post_id, *row, seq),
             )
             created.append(change)
         if wanted:

@@ -11,3 +11,4 @@ CREATE CONSTRAINT checkpoint_source IF NOT EXISTS FOR (c:Checkpoint) REQUIRE c.s
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE;
 CREATE CONSTRAINT api_key_hash IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.key_hash IS UNIQUE;
 CREATE CONSTRAINT graphsvc_schema_name IF NOT EXISTS FOR (m:GraphsvcSchema) REQUIRE m.name IS UNIQUE;
+CREATE CONSTRAINT graphsvc_sequence_name IF NOT EXISTS FOR (q:GraphsvcSequence) REQUIRE q.name IS UNIQUE;

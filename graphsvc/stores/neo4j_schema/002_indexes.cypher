@@ -11,3 +11,4 @@ CREATE INDEX state_brand_type IF NOT EXISTS FOR (s:State) ON (s.brand, s.type);
 CREATE INDEX state_change_at IF NOT EXISTS FOR (c:StateChange) ON (c.at);
 CREATE INDEX state_change_brand_at IF NOT EXISTS FOR (c:StateChange) ON (c.brand, c.at);
 CREATE INDEX state_change_customer_brand IF NOT EXISTS FOR (c:StateChange) ON (c.customer, c.brand);
+CREATE INDEX state_change_seq IF NOT EXISTS FOR (c:StateChange) ON (c.seq);
