@@ -196,6 +196,52 @@ class CliServer:
             self.process.stdout.close()
 
 
+class Subscriber:
+    """A graphql-transport-ws client on a thread that subscribes with ``query`` and collects
+    ``count`` messages; entering waits until the subscription is registered, leaving until the
+    messages came (or ``timeout``)."""
+
+    def __init__(
+        self, server: Server, query: str, *, count: int = 1, role: str = "reader", timeout: float = 30.0
+    ):
+        self.server, self.query, self.count, self.role, self.timeout = server, query, count, role, timeout
+        self.received: list[dict[str, Any]] = []
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._listen, daemon=True)
+
+    def _listen(self) -> None:
+        from websockets.sync.client import connect
+
+        url = self.server.url.replace("http://", "ws://") + "/graphql"
+        with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=10) as ws:  # type: ignore[list-item]
+            init = {
+                "type": "connection_init",
+                "payload": {"Authorization": f"Bearer {self.server.keys[self.role]}"},
+            }
+            ws.send(json.dumps(init))
+            assert json.loads(ws.recv(10))["type"] == "connection_ack"
+            ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": self.query}}))
+            self._ready.set()
+            deadline = time.monotonic() + self.timeout
+            while len(self.received) < self.count and time.monotonic() < deadline:
+                self.received.append(json.loads(ws.recv(max(0.0, deadline - time.monotonic()))))
+            ws.send(json.dumps({"id": "1", "type": "complete"}))
+
+    def __enter__(self) -> Subscriber:
+        self._thread.start()
+        assert self._ready.wait(10), "the subscription did not start"
+        time.sleep(0.3)  # let the server register it before the test writes
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._thread.join(self.timeout + 5)
+
+    def payloads(self) -> list[Any]:
+        """The ``data`` of each ``next`` message received."""
+        assert all(m["type"] == "next" for m in self.received), self.received
+        return [m["payload"]["data"] for m in self.received]
+
+
 def run_cli(*args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "graphsvc", *args],

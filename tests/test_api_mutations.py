@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from graphsvc.stores import open_store
-from tests.api_fixtures import Server, codes_of, serve_in_thread
+from tests.api_fixtures import Server, Subscriber, codes_of, serve_in_thread
 
 INGEST = """mutation($m: [MentionInput!]!) { ingestMentions(mentions: $m) {
     accepted rejected errors { index id code message } stateChanges { customer { id } brand { key } from to post { id } } } }"""
@@ -101,31 +99,15 @@ def ws_url(api: Server) -> str:
 
 
 def test_api_subscription_state_changed_streams_changes(api: Server) -> None:
-    received: list[dict[str, Any]] = []
-    ready = threading.Event()
-
-    def listen() -> None:
-        with connect(ws_url(api), subprotocols=["graphql-transport-ws"], open_timeout=10) as ws:  # type: ignore[list-item]
-            ws.send(
-                json.dumps(
-                    {"type": "connection_init", "payload": {"Authorization": f"Bearer {api.keys['reader']}"}}
-                )
-            )
-            assert json.loads(ws.recv(10))["type"] == "connection_ack"
-            query = 'subscription { stateChanged(brand: "acme") { customer { id } brand { key } from to post { id } } }'
-            ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
-            ready.set()
-            received.append(json.loads(ws.recv(20)))
-            ws.send(json.dumps({"id": "1", "type": "complete"}))
-
-    listener = threading.Thread(target=listen)
-    listener.start()
-    assert ready.wait(10)
-    time.sleep(0.3)  # let the subscription register before the write
-    api.data(INGEST, {"m": [mention(1, "I love @acme, best service ever, I recommend it!")]}, role="writer")
-    listener.join(30)
-    assert received and received[0]["type"] == "next"
-    change = received[0]["payload"]["data"]["stateChanged"]
+    query = (
+        'subscription { stateChanged(brand: "acme") { customer { id } brand { key } from to post { id } } }'
+    )
+    with Subscriber(api, query, timeout=20) as subscriber:
+        api.data(
+            INGEST, {"m": [mention(1, "I love @acme, best service ever, I recommend it!")]}, role="writer"
+        )
+    [payload] = subscriber.payloads()
+    change = payload["stateChanged"]
     assert (
         change["customer"]["id"] == "customer:x:1"
         and change["brand"]["key"] == "acme"

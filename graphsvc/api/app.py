@@ -6,6 +6,7 @@ Nothing is global: every app owns its store, schema, caches, key cache and metri
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -61,9 +62,15 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        if owned:
-            opened.close()
+        watching = asyncio.create_task(services.watch.run(), name="graphsvc-store-watch")
+        try:
+            yield
+        finally:
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)
+            await services.graph.close()
+            if owned:
+                opened.close()
 
     middleware = [Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
     if settings.cors_origins:

@@ -16,6 +16,7 @@ from graphsvc.api.events import StateChangeHub
 from graphsvc.api.graph import FollowerGraph
 from graphsvc.api.loaders import Loaders
 from graphsvc.api.store_calls import StoreCalls
+from graphsvc.api.watch import StoreWatch
 from graphsvc.config import Settings
 from graphsvc.keys import Principal
 
@@ -32,6 +33,7 @@ class Services:
         self.hub = StateChangeHub()
         self.graph = FollowerGraph(calls.store)
         self.cache = ReadCache(ttl=settings.read_cache_seconds)
+        self.watch = StoreWatch(calls, self.hub, self.graph, settings.watch_seconds)
         self._classifier: Classifier | None = None
         self._lock = threading.Lock()
 

@@ -1,8 +1,9 @@
 """In-process fan-out of state changes to ``stateChanged`` subscribers.
 
-Changes are published by the writes this process makes (``ingestMentions``); with several workers
-each worker's subscribers see the changes that worker made. A slow subscriber's queue is bounded:
-when it is full the oldest change is dropped rather than holding the writer back.
+Changes are published by the app's :class:`~graphsvc.api.watch.StoreWatch` as the store's change
+feed shows them, whichever process (this one, another worker, a ``graphsvc load``) recorded them.
+A slow subscriber's queue is bounded: when it is full the oldest change is dropped rather than
+holding the watch back.
 """
 
 from __future__ import annotations

@@ -6,6 +6,12 @@ request only ever holds a reference, never a copy. When ``addFollows`` stores ne
 :meth:`FollowerGraph.edges_added` patches it with :func:`graphsvc.analytics.refresh.update`, which
 also rewrites the stored reach and influence that changed, so the ranking queries stay right.
 
+Edges another process adds (a load while the server runs) are noticed by the app's
+:class:`~graphsvc.api.watch.StoreWatch`: when the store's edge count and the projection's differ,
+:meth:`FollowerGraph.follows_stored` rebuilds the projection in the background, serving the
+previous one meanwhile. The stored metrics are the writer's to refresh (``graphsvc load`` analyses
+after new edges, ``addFollows`` patches them).
+
 Stored metrics are read first; they are *stale* while a refresh runs or after one failed, and then
 :attr:`FollowerGraph.metrics_stale` tells resolvers to compute from the projection instead.
 """
@@ -13,6 +19,8 @@ Stored metrics are read first; they are *stale* while a refresh runs or after on
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Sequence
 
 import anyio.to_thread
@@ -20,6 +28,8 @@ import anyio.to_thread
 from graphsvc.analytics import Projection, build_projection_from_codes, peer_reach
 from graphsvc.analytics.refresh import Analysis, analyze, compute, update
 from graphsvc.stores.base import Store
+
+log = logging.getLogger(__name__)
 
 
 class FollowerGraph:
@@ -32,6 +42,8 @@ class FollowerGraph:
         self._lock: asyncio.Lock | None = None
         self.metrics_stale = False
         self.builds = 0  # projections built from the store (tests check it is one per app)
+        self._rebuilding: asyncio.Task[None] | None = None
+        self._next_rebuild = 0.0  # monotonic time before which no rebuild starts
 
     def _guard(self) -> asyncio.Lock:
         # created on first use, inside the event loop that serves the app
@@ -75,6 +87,36 @@ class FollowerGraph:
             self._analysis = analysis
             self._projection = analysis.projection
             self.metrics_stale = False
+
+    def follows_stored(self, count: int) -> None:
+        """The store holds ``count`` follow edges. When a built projection holds another number
+        (and no patch is under way), another process changed the graph: rebuild in the background.
+        A rebuild does not start while one runs, nor sooner after the last one than it took."""
+        p = self._projection
+        if p is None or p.n_edges == count or self._rebuilding is not None or self._guard().locked():
+            return
+        if time.monotonic() < self._next_rebuild:
+            return
+        self._rebuilding = asyncio.create_task(self._rebuild())
+
+    async def _rebuild(self) -> None:
+        started = time.monotonic()
+        try:
+            async with self._guard():
+                self._projection = await anyio.to_thread.run_sync(self._build)
+                self._analysis = None  # the next patch starts from the rebuilt projection
+        except Exception:  # the previous projection keeps serving; the next poll tries again
+            log.exception("rebuilding the follower graph from the store failed")
+        finally:
+            took = time.monotonic() - started
+            self._next_rebuild = time.monotonic() + took
+            self._rebuilding = None
+
+    async def close(self) -> None:
+        """Stop a rebuild under way (the app is shutting down)."""
+        if self._rebuilding is not None:
+            self._rebuilding.cancel()
+            await asyncio.gather(self._rebuilding, return_exceptions=True)
 
     def _refresh(self, edges: list[tuple[str, str]]) -> Analysis:
         previous = self._analysis

@@ -143,7 +143,7 @@ class Mutation:
         services.calls.counts["ingest"] += 1
         changes = await services.calls.blocking(write) if good else []
         services.cache.clear()
-        services.hub.publish(changes)  # type: ignore[arg-type]
+        services.watch.poke()  # the changes reach subscribers through the store's feed
         return IngestResult(
             accepted=len(good),
             rejected=len(errors),

@@ -20,7 +20,8 @@ from graphsvc.model import brand_key
 )
 class Subscription:
     @subscription(
-        description="State changes caused by writes to this server, as they happen.",
+        description="State changes as they are recorded, by this server or by any process writing to "
+        "its store (a load, another worker): those within `GRAPHSVC_WATCH_SECONDS` (default 1 s).",
         permission_classes=READ,
     )
     async def state_changed(

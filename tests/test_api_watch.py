@@ -1,0 +1,99 @@
+"""What another process writes to the store reaches a running server (graphsvc.api.watch): state
+changes to ``stateChanged`` subscribers, follow edges to the shared projection. Real server, real
+websocket, and ``graphsvc load`` in a subprocess as the other process."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphsvc.stores import open_store
+from graphsvc.stores.base import StateChangeFilter
+from tests.api_fixtures import Server, Subscriber, run_cli, serve_in_thread
+
+CHANGES = "subscription { stateChanged { customer { id } brand { key } from to post { id } } }"
+MENTIONS = [
+    ("x:901", "x:42", "@AcmeAir my bag never arrived in Lisbon, third time this year #fail"),
+    ("x:902", "x:43", "@AcmeAir best crew ever, I recommend you to all my friends, thank you!"),
+]
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Server]:
+    yield from serve_in_thread(f"sqlite:///{tmp_path / 'api.db'}", watch_seconds=0.2, read_cache_seconds=0.0)
+
+
+def load(api: Server, path: Path, *args: str) -> None:
+    done = run_cli("load", str(path), "--store", api.store_url, *args)
+    assert done.returncode == 0, done.stderr
+
+
+def mentions_file(path: Path) -> Path:
+    rows = [
+        {
+            "id": post_id,
+            "platform": "x",
+            "author": {"id": author, "handle": author.replace(":", "_")},
+            "text": text,
+            "created_at": f"2024-05-01T10:0{i}:00Z",
+            "brand": "AcmeAir",
+        }
+        for i, (post_id, author, text) in enumerate(MENTIONS)
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_api_subscribers_hear_state_changes_a_load_in_another_process_records(
+    api: Server, tmp_path: Path
+) -> None:
+    with Subscriber(api, CHANGES, count=2, timeout=30) as subscriber:
+        load(api, mentions_file(tmp_path / "mentions.jsonl"))
+    heard = [p["stateChanged"] for p in subscriber.payloads()]
+    store = open_store(api.store_url)
+    try:
+        recorded = store.list_state_changes(StateChangeFilter(), first=10).items
+    finally:
+        store.close()
+    assert len(recorded) == 2  # one per customer: their first interaction with the brand
+    assert sorted(
+        (h["customer"]["id"], h["brand"]["key"], h["to"], h["post"]["id"]) for h in heard
+    ) == sorted(
+        (f"customer:{c.customer_id}", c.brand, c.to_type.value, f"post:{c.post_id}") for c in recorded
+    )
+
+
+def test_api_subscribers_hear_no_history_only_what_comes_after(api: Server, tmp_path: Path) -> None:
+    load(api, mentions_file(tmp_path / "mentions.jsonl"))  # recorded before anyone listens
+    time.sleep(0.5)
+    with Subscriber(api, CHANGES, count=1, timeout=3) as subscriber:
+        pass
+    assert subscriber.received == []
+
+
+def reach_of(api: Server, *ids: str, hops: int = 1) -> Any:
+    return api.data(
+        "query($c: [ID!]!, $h: Int!) { reach(customers: $c, hops: $h) }", {"c": list(ids), "h": hops}
+    )["reach"]
+
+
+def test_api_projection_takes_in_edges_a_load_in_another_process_adds(api: Server, tmp_path: Path) -> None:
+    made = api.data(
+        'mutation { addFollows(edges: [{follower: "x:1", followee: "x:2"}]) { created } }', role="writer"
+    )
+    assert made["addFollows"]["created"] == 1
+    assert reach_of(api, "x:2") == 1  # the server's projection is built (and patched) now
+    edges = [(f"x:{i}", "x:2") for i in range(3, 8)] + [("x:8", "x:3"), ("x:1", "x:2")]
+    follows = tmp_path / "follows.csv"
+    follows.write_text("follower,followee\n" + "".join(f"{a},{b}\n" for a, b in edges), encoding="utf-8")
+    load(api, follows, "--format", "follows")
+    # followers of x:2: x:1 and x:3..x:7; at two hops x:8 too (it follows x:3)
+    deadline = time.monotonic() + 20
+    while reach_of(api, "x:2") != 6 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert (reach_of(api, "x:2"), reach_of(api, "x:2", hops=2)) == (6, 7)
