@@ -23,6 +23,7 @@ from .fields import FieldError, optional_int, required_text, utc_from_iso
 from .jsondocs import json_values
 from .mentiontext import html_to_text
 from .options import DEFAULT_OPTIONS, LoadOptions, Record
+from .surrogates import valid_mention
 
 __all__ = ["parse_mastodon", "read_mastodon"]
 
@@ -117,7 +118,7 @@ def _records(data: bytes, file: str) -> Iterator[Record]:
     server = _server([s for _, _, s in statuses])
     for line, where, status in statuses:
         try:
-            yield _mention(status, server)
+            yield valid_mention(_mention(status, server))
         except FieldError as exc:
             yield RecordError(f"{where}{exc}", file=file, line=line)
 

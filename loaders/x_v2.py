@@ -21,6 +21,7 @@ from .fields import FieldError, optional_int, required_text, unescape_twitter, u
 from .jsondocs import json_values
 from .mentiontext import handles_in
 from .options import DEFAULT_OPTIONS, LoadOptions, Record
+from .surrogates import valid_mention
 
 __all__ = ["parse_x_v2", "read_x_v2"]
 
@@ -100,7 +101,7 @@ def _page(page: object, line: int, file: str) -> Iterator[Record]:
         return
     for index, tweet in enumerate(tweets):
         try:
-            yield _mention(tweet, users)
+            yield valid_mention(_mention(tweet, users))
         except FieldError as exc:
             yield RecordError(f"data[{index}]: {exc}", file=file, line=line)
 
