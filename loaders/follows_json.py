@@ -15,6 +15,7 @@ from graphsvc.errors import RecordError
 from graphsvc.model import AccountIds, FollowBatch
 
 from .ids import is_qualified
+from .jsondocs import unreadable_json_reason
 from .lines import undecodable_reason
 from .options import LoadOptions, Record
 from .surrogates import escapes_surrogates, has_lone_surrogate, surrogate_reason
@@ -65,6 +66,9 @@ def json_edge_records(data: bytes, file: str, options: LoadOptions) -> Iterator[
         return
     except json.JSONDecodeError as exc:
         yield RecordError(f"invalid JSON: {exc.msg} at column {exc.colno}", file=file, line=exc.lineno)
+        return
+    except (ValueError, RecursionError) as exc:
+        yield RecordError(unreadable_json_reason(exc) + " (the document)", file=file, line=1)
         return
     edges = graph.get("edges") if isinstance(graph, dict) else None
     if not isinstance(edges, list):

@@ -29,7 +29,12 @@ __all__ = ["parse_mastodon", "read_mastodon"]
 
 
 def _host(url: object) -> str | None:
-    return (urlsplit(url).hostname or None) if isinstance(url, str) else None
+    if not isinstance(url, str):
+        return None
+    try:
+        return urlsplit(url).hostname or None
+    except ValueError:  # "http://[bad": an unreadable URL names no host
+        return None
 
 
 def _server(statuses: list[object]) -> str | None:
@@ -85,6 +90,8 @@ def _mention(item: object, server: str | None) -> Mention:
     if not text:
         raise FieldError("empty text (content)" if content is not None else "missing text (content)")
     mentions: list[Any] = status.get("mentions") or []
+    if not isinstance(mentions, list):
+        raise FieldError(f"mentions must be a list, got {type(mentions).__name__}")
     handles = tuple(
         _qualified_acct(str(m.get("username") or ""), str(m["acct"]), m.get("url"), server)
         for m in mentions

@@ -56,6 +56,7 @@ CASES: dict[str, tuple[str, list[tuple[int, str]], list[str]]] = {
             (7, "tweet_id '106x' is not a tweet id"),
             (8, "expected 8 columns, found 9"),
             (9, "missing text"),
+            (12, "tweet_id '\uff11\uff11\uff11' is not a tweet id"),  # fullwidth: str.isdigit() passes them
         ],
         ["twcs:101", "twcs:102", "twcs:103", "twcs:109", "twcs:110"],
     ),
@@ -113,6 +114,31 @@ CASES: dict[str, tuple[str, list[tuple[int, str]], list[str]]] = {
         ],
         ["x:0>x:1", "x:2>x:1", "x:2>x:0"],
     ),
+    # JSON that crashed a loader instead of costing its row
+    "crashers.jsonl": (
+        "jsonl",
+        [
+            (2, "author.followers must be an integer, got '--5'"),
+            (3, "author.followers must be an integer, got '\u00b2'"),
+            (4, "invalid JSON: Exceeds the limit (4300 digits) for integer string conversion"),
+            (5, "invalid JSON: nested too deeply to read"),
+        ],
+        ["x:1", "x:6"],
+    ),
+    "crashers_x_v2.jsonl": (
+        "x-v2",
+        [
+            (2, "data[0]: referenced_tweets must be a list, got int"),
+            (3, "includes must be an object with a users list"),
+        ],
+        ["x:21", "x:23", "x:25"],
+    ),
+    "crashers_mastodon.jsonl": (
+        "mastodon",
+        [(2, "mentions must be a list, got int")],
+        ["mastodon:mastodon.social/301", "mastodon:mastodon.social/303", "mastodon:mastodon.social/304"],
+    ),
+    "crashers_follows.json": ("follows", [(1, "invalid JSON: nested too deeply to read (the document)")], []),
     # lone surrogates (bad \ud800 escapes): replaced by U+FFFD in text and names, rejected in ids
     "surrogates.jsonl": (
         "jsonl",
