@@ -46,6 +46,19 @@ def brand_key(handle: str) -> str:
     return bare.lstrip("@").strip().lower()
 
 
+def handle_in_id(account_id: str) -> str | None:
+    """The handle an account id spells, if it spells one; None for a numeric platform id.
+
+    twcs ids of brand accounts, Mastodon ids and ``--brand x:AcmeHelp`` are handles; X ids are
+    numbers, which people never write, so they are no brand's name.
+
+    >>> [handle_in_id(i) for i in ("twcs:AppleSupport", "mastodon:@acme@acme.example", "x:12345")]
+    ['AppleSupport', 'acme@acme.example', None]
+    """
+    handle = account_id.partition(":")[2].lstrip("@").strip()
+    return None if not handle or handle.isdigit() else handle
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Account:
     """A platform account: a customer, or one of the accounts a brand posts from."""
@@ -77,6 +90,14 @@ class Brand:
     name: str
     handles: tuple[str, ...] = ()  # qualified account ids, e.g. ("twcs:AppleSupport",)
     aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name the brand is looked up by: its key, its aliases and the handles its account
+        ids spell (``x:12345`` spells none), each as a :func:`brand_key`."""
+        spelled = (handle_in_id(h) for h in self.handles)
+        names = {self.key, *map(brand_key, self.aliases), *(brand_key(h) for h in spelled if h)}
+        return frozenset(name for name in names if name)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -38,7 +38,7 @@ AIRLINE_HANDLES = {
 
 def _mention(row: dict[str, str]) -> Mention:
     tweet_id = required_text(row["tweet_id"], "tweet_id").strip()
-    if not tweet_id.isdigit():
+    if not (tweet_id.isascii() and tweet_id.isdigit()):
         raise FieldError(f"tweet_id {tweet_id!r} is not a tweet id (digits)")
     airline = required_text(row["airline"], "airline").strip()
     handle = AIRLINE_HANDLES.get(airline)

@@ -21,8 +21,9 @@ from .lines import decoded_lines, undecodable_reason
 
 __all__ = ["csv_dicts", "csv_mentions", "csv_rows"]
 
-# A private-use character stands in for a bare CR while the csv module parses the line.
-_CR = "\ue000"
+# A lone surrogate stands in for a bare CR while the csv module parses the line: strictly decoded
+# UTF-8 never holds one, so unlike any character (U+E000 was used) it cannot be taken for a CR.
+_CR = "\udcff"
 
 
 def csv_rows(

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 __all__ = [
@@ -19,6 +20,10 @@ __all__ = [
     "utc_from_offset_time",
     "utc_from_twitter",
 ]
+
+
+# ASCII digits only: str.isdigit() also passes "²" and "--5", which int() then refuses.
+_INTEGER = re.compile(r"-?[0-9]{1,4000}")
 
 
 class FieldError(ValueError):
@@ -52,7 +57,7 @@ def optional_int(value: object, name: str) -> int | None:
         raise FieldError(f"{name} must be an integer, got {value!r}")
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         number = int(value)
     else:
         raise FieldError(f"{name} must be an integer, got {value!r}")

@@ -15,8 +15,10 @@ from graphsvc.errors import RecordError
 from graphsvc.model import AccountIds, FollowBatch
 
 from .ids import is_qualified
+from .jsondocs import unreadable_json_reason
 from .lines import undecodable_reason
 from .options import LoadOptions, Record
+from .surrogates import escapes_surrogates, has_lone_surrogate, surrogate_reason
 
 __all__ = ["json_edge_records"]
 
@@ -50,6 +52,10 @@ def _endpoint(value: object, prefix: str) -> str | None:
     return token if is_qualified(token) else prefix + token if token else ""
 
 
+def _bad_unicode(follower: str, followee: str) -> bool:
+    return has_lone_surrogate(follower) or has_lone_surrogate(followee)
+
+
 def json_edge_records(data: bytes, file: str, options: LoadOptions) -> Iterator[Record]:
     """Batches of the ``edges`` list of a JSON follower graph; one RecordError per bad edge."""
     try:
@@ -61,6 +67,9 @@ def json_edge_records(data: bytes, file: str, options: LoadOptions) -> Iterator[
     except json.JSONDecodeError as exc:
         yield RecordError(f"invalid JSON: {exc.msg} at column {exc.colno}", file=file, line=exc.lineno)
         return
+    except (ValueError, RecursionError) as exc:
+        yield RecordError(unreadable_json_reason(exc) + " (the document)", file=file, line=1)
+        return
     edges = graph.get("edges") if isinstance(graph, dict) else None
     if not isinstance(edges, list):
         yield RecordError(
@@ -71,6 +80,7 @@ def json_edge_records(data: bytes, file: str, options: LoadOptions) -> Iterator[
     batch = max(1, options.batch_edges)
     lines = _EdgeLines(data)
     ids = AccountIds()
+    suspect = escapes_surrogates(data)  # else no id can hold a lone surrogate: skip the checks
     for begin in range(0, len(edges), batch):
         out: list[tuple[str, str]] = []
         for index in range(begin, min(begin + batch, len(edges))):
@@ -79,11 +89,21 @@ def json_edge_records(data: bytes, file: str, options: LoadOptions) -> Iterator[
                 reason = f"edges[{index}] must be a [follower, followee] pair, got {json.dumps(edge)[:60]}"
             else:
                 follower, followee = _endpoint(edge[0], prefix), _endpoint(edge[1], prefix)
-                if follower and followee and follower != followee:
+                if (
+                    follower
+                    and followee
+                    and follower != followee
+                    and not (suspect and _bad_unicode(follower, followee))
+                ):
                     out.append((follower, followee))
                     continue
                 if follower is None or followee is None:
                     reason = f"edges[{index}]: endpoints must be ids (numbers or strings)"
+                elif suspect and _bad_unicode(follower, followee):
+                    bad, side = (
+                        (follower, "follower") if has_lone_surrogate(follower) else (followee, "followee")
+                    )
+                    reason = f"edges[{index}]: {surrogate_reason(bad, side)}"
                 elif not follower or not followee:
                     reason = f"edges[{index}]: blank {'follower' if not follower else 'followee'}"
                 else:

@@ -15,13 +15,20 @@ from graphsvc.errors import RecordError
 
 from .lines import decoded_lines, undecodable_reason
 
-__all__ = ["json_lines", "json_values", "line_value"]
+__all__ = ["json_lines", "json_values", "line_value", "unreadable_json_reason"]
 
 _CHUNK = 1 << 20
 
 
 def _json_reason(exc: json.JSONDecodeError) -> str:
     return f"invalid JSON: {exc.msg} at column {exc.colno}"
+
+
+def unreadable_json_reason(exc: ValueError | RecursionError) -> str:
+    """Why valid-looking JSON could not be read: too deeply nested, or an integer too long."""
+    if isinstance(exc, RecursionError):
+        return "invalid JSON: nested too deeply to read"
+    return f"invalid JSON: {str(exc).split(':', 1)[0]}"
 
 
 def json_values(data: bytes, file: str) -> Iterator[tuple[int, object] | RecordError]:
@@ -69,6 +76,8 @@ def line_value(number: int, line: bytes, file: str) -> tuple[int, object] | Reco
         return number, json.loads(text)
     except json.JSONDecodeError as exc:
         return RecordError(_json_reason(exc), file=file, line=number)
+    except (ValueError, RecursionError) as exc:
+        return RecordError(unreadable_json_reason(exc), file=file, line=number)
 
 
 def _document(data: bytes, file: str) -> Iterator[tuple[int, object] | RecordError]:
@@ -83,6 +92,9 @@ def _document(data: bytes, file: str) -> Iterator[tuple[int, object] | RecordErr
     except json.JSONDecodeError as exc:
         yield RecordError(_json_reason(exc), file=file, line=exc.lineno)
         return
+    except (ValueError, RecursionError) as exc:
+        yield RecordError(unreadable_json_reason(exc) + " (the document)", file=file, line=first)
+        return
     yield first, value
 
 
@@ -93,4 +105,6 @@ def _is_document(first_line: str) -> bool:
         json.loads(first_line)
     except json.JSONDecodeError:
         return True
+    except (ValueError, RecursionError):
+        return False  # a complete value, just unreadable: the line is rejected on its own
     return False

@@ -23,12 +23,18 @@ from .fields import FieldError, optional_int, required_text, utc_from_iso
 from .jsondocs import json_values
 from .mentiontext import html_to_text
 from .options import DEFAULT_OPTIONS, LoadOptions, Record
+from .surrogates import valid_mention
 
 __all__ = ["parse_mastodon", "read_mastodon"]
 
 
 def _host(url: object) -> str | None:
-    return (urlsplit(url).hostname or None) if isinstance(url, str) else None
+    if not isinstance(url, str):
+        return None
+    try:
+        return urlsplit(url).hostname or None
+    except ValueError:  # "http://[bad": an unreadable URL names no host
+        return None
 
 
 def _server(statuses: list[object]) -> str | None:
@@ -84,6 +90,8 @@ def _mention(item: object, server: str | None) -> Mention:
     if not text:
         raise FieldError("empty text (content)" if content is not None else "missing text (content)")
     mentions: list[Any] = status.get("mentions") or []
+    if not isinstance(mentions, list):
+        raise FieldError(f"mentions must be a list, got {type(mentions).__name__}")
     handles = tuple(
         _qualified_acct(str(m.get("username") or ""), str(m["acct"]), m.get("url"), server)
         for m in mentions
@@ -117,7 +125,7 @@ def _records(data: bytes, file: str) -> Iterator[Record]:
     server = _server([s for _, _, s in statuses])
     for line, where, status in statuses:
         try:
-            yield _mention(status, server)
+            yield valid_mention(_mention(status, server))
         except FieldError as exc:
             yield RecordError(f"{where}{exc}", file=file, line=line)
 

@@ -15,6 +15,7 @@ from graphsvc.model import Account, Mention, brand_key, platform_of
 from .fields import FieldError, optional_int, required_text, utc_from_iso
 from .ids import is_qualified, qualify
 from .mentiontext import handles_in
+from .surrogates import valid_mention
 
 __all__ = ["FIELDS", "mention_from_dict", "mention_to_dict", "ordinary_mention"]
 
@@ -151,7 +152,8 @@ def mention_from_dict(obj: object, platform: str | None = None) -> Mention:
     ``platform`` is the fallback when the record has no ``platform`` field and its ids are bare."""
     ordinary = ordinary_mention(obj, platform)
     if ordinary is not None:
-        return ordinary
+        # the standard library reads a bad \ud800 escape that orjson refuses: such lines come here
+        return valid_mention(ordinary)
     if not isinstance(obj, dict):
         raise FieldError(f"a mention must be a JSON object, got {type(obj).__name__}")
     _unknown(obj, FIELDS, "the mention")
@@ -184,16 +186,18 @@ def mention_from_dict(obj: object, platform: str | None = None) -> Mention:
     by_brand = obj.get("author_is_brand", account.brand is not None)
     if not isinstance(by_brand, bool):
         raise FieldError(f"author_is_brand must be true or false, got {by_brand!r}")
-    return Mention(
-        id=post_id,
-        author=account,
-        text=text,
-        created_at=utc_from_iso(obj.get("created_at")),
-        lang=_optional_str(obj, "lang", "lang"),
-        in_reply_to=qualify(reply, platform, "in_reply_to") if reply else None,
-        brand=brand_key(brand) if brand else None,
-        mentions=handles,
-        author_is_brand=by_brand,
+    return valid_mention(
+        Mention(
+            id=post_id,
+            author=account,
+            text=text,
+            created_at=utc_from_iso(obj.get("created_at")),
+            lang=_optional_str(obj, "lang", "lang"),
+            in_reply_to=qualify(reply, platform, "in_reply_to") if reply else None,
+            brand=brand_key(brand) if brand else None,
+            mentions=handles,
+            author_is_brand=by_brand,
+        )
     )
 
 

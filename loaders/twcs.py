@@ -40,7 +40,7 @@ def _tweet_id(value: str, name: str) -> str:
     # pandas wrote the parent column as float64 because of its blanks: "3.0" means tweet 3.
     if raw.endswith(".0"):
         raw = raw[:-2]
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to isdigit()
         raise FieldError(f"{name} {value!r} is not a tweet id (digits)")
     return raw
 

@@ -21,6 +21,7 @@ from .fields import FieldError, optional_int, required_text, unescape_twitter, u
 from .jsondocs import json_values
 from .mentiontext import handles_in
 from .options import DEFAULT_OPTIONS, LoadOptions, Record
+from .surrogates import valid_mention
 
 __all__ = ["parse_x_v2", "read_x_v2"]
 
@@ -55,12 +56,11 @@ def _mention(tweet: object, users: dict[str, Any]) -> Mention:
     if author_id is None or author_id == "":
         raise FieldError("missing author (author_id; request tweet.fields=author_id)")
     text = unescape_twitter(required_text(tweet.get("text"), "text"))
+    references = tweet.get("referenced_tweets") or []
+    if not isinstance(references, list):
+        raise FieldError(f"referenced_tweets must be a list, got {type(references).__name__}")
     parent = next(
-        (
-            ref.get("id")
-            for ref in tweet.get("referenced_tweets") or []
-            if isinstance(ref, dict) and ref.get("type") == "replied_to"
-        ),
+        (ref.get("id") for ref in references if isinstance(ref, dict) and ref.get("type") == "replied_to"),
         None,
     )
     entities = tweet.get("entities") or {}
@@ -92,7 +92,12 @@ def _page(page: object, line: int, file: str) -> Iterator[Record]:
         )
         return
     includes = page.get("includes") or {}
-    users = {str(u.get("id")): u for u in includes.get("users") or [] if isinstance(u, dict)}
+    found = includes.get("users") if isinstance(includes, dict) else None
+    if not isinstance(includes, dict) or not isinstance(found, list | None):
+        # every tweet would lose its author's handle and name: the page is rejected, not half-read
+        yield RecordError("includes must be an object with a users list", file=file, line=line)
+        return
+    users = {str(u.get("id")): u for u in found or [] if isinstance(u, dict)}
     data = page.get("data")
     tweets = [data] if isinstance(data, dict) else data or []
     if not isinstance(tweets, list):
@@ -100,7 +105,7 @@ def _page(page: object, line: int, file: str) -> Iterator[Record]:
         return
     for index, tweet in enumerate(tweets):
         try:
-            yield _mention(tweet, users)
+            yield valid_mention(_mention(tweet, users))
         except FieldError as exc:
             yield RecordError(f"data[{index}]: {exc}", file=file, line=line)
 

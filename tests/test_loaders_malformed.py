@@ -3,12 +3,15 @@ a reason, and every good row around it is still yielded."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from graphsvc.errors import RecordError
+from graphsvc.ingest import Ingestor, RejectsFile
 from graphsvc.model import FollowBatch, Mention
+from graphsvc.stores.base import Store
 from loaders import read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
@@ -53,6 +56,7 @@ CASES: dict[str, tuple[str, list[tuple[int, str]], list[str]]] = {
             (7, "tweet_id '106x' is not a tweet id"),
             (8, "expected 8 columns, found 9"),
             (9, "missing text"),
+            (12, "tweet_id '\uff11\uff11\uff11' is not a tweet id"),  # fullwidth: str.isdigit() passes them
         ],
         ["twcs:101", "twcs:102", "twcs:103", "twcs:109", "twcs:110"],
     ),
@@ -109,6 +113,58 @@ CASES: dict[str, tuple[str, list[tuple[int, str]], list[str]]] = {
             (27, "edges[5]: blank follower"),
         ],
         ["x:0>x:1", "x:2>x:1", "x:2>x:0"],
+    ),
+    # JSON that crashed a loader instead of costing its row
+    "crashers.jsonl": (
+        "jsonl",
+        [
+            (2, "author.followers must be an integer, got '--5'"),
+            (3, "author.followers must be an integer, got '\u00b2'"),
+            (4, "invalid JSON: Exceeds the limit (4300 digits) for integer string conversion"),
+            (5, "invalid JSON: nested too deeply to read"),
+        ],
+        ["x:1", "x:6"],
+    ),
+    "crashers_x_v2.jsonl": (
+        "x-v2",
+        [
+            (2, "data[0]: referenced_tweets must be a list, got int"),
+            (3, "includes must be an object with a users list"),
+        ],
+        ["x:21", "x:23", "x:25"],
+    ),
+    "crashers_mastodon.jsonl": (
+        "mastodon",
+        [(2, "mentions must be a list, got int")],
+        ["mastodon:mastodon.social/301", "mastodon:mastodon.social/303", "mastodon:mastodon.social/304"],
+    ),
+    "crashers_follows.json": ("follows", [(1, "invalid JSON: nested too deeply to read (the document)")], []),
+    # lone surrogates (bad \ud800 escapes): replaced by U+FFFD in text and names, rejected in ids
+    "surrogates.jsonl": (
+        "jsonl",
+        [
+            (3, "author.id 'x:7\\udc00' contains a lone surrogate"),
+            (5, "mentions handle 'b\\ud800d' contains"),
+        ],
+        ["x:1", "x:2", "x:4", "x:6", "x:7"],
+    ),
+    "surrogates_x_v2.json": (
+        "x-v2",
+        [
+            (1, "data[1]: author.handle 'bad\\udfffname' contains a lone surrogate"),
+            (1, "data[2]: in_reply_to 'x:1\\udc00' contains a lone surrogate"),
+        ],
+        ["x:11", "x:14"],
+    ),
+    "surrogates_mastodon.json": (
+        "mastodon",
+        [(1, "[1]: author.id 'mastodon:@b\\ud800b@mastodon.social' contains a lone surrogate")],
+        ["mastodon:mastodon.social/201", "mastodon:mastodon.social/203"],
+    ),
+    "surrogates_follows.json": (
+        "follows",
+        [(4, "edges[1]: follower 'x:3\\ud800' contains a lone surrogate")],
+        ["x:1>x:2", "x:5>x:6"],
     ),
 }
 
@@ -168,3 +224,37 @@ def test_loaders_malformed_detect_agrees_with_fixture_format() -> None:
 
     for name, (fmt, _, _) in CASES.items():
         assert detect(FIXTURES / name) == fmt, name
+
+
+def test_loaders_malformed_lone_surrogates_load_as_replacement_characters_or_reject(
+    store: Store, tmp_path: Path
+) -> None:
+    rejects = RejectsFile(tmp_path / "rejects.jsonl")
+    ingestor = Ingestor(store)
+    for name in (
+        "surrogates.jsonl",
+        "surrogates_x_v2.json",
+        "surrogates_mastodon.json",
+        "surrogates_follows.json",
+    ):
+        ingestor.ingest(read(FIXTURES / name), on_error=rejects.write)
+    rejects.close()
+
+    posts = store.get_posts(["x:2", "x:6", "x:11", "mastodon:mastodon.social/201", "x:3", "x:12"])
+    assert {pid: p.text for pid, p in posts.items()} == {
+        "x:2": "bad \ufffd here",
+        "x:6": "a real pair \U0001f600",
+        "x:11": "hi \ufffd there",
+        "mastodon:mastodon.social/201": "caf\u00e9 \ufffd closed",
+    }
+    assert store.get_accounts(["x:8"])["x:8"].name == "Bo \ufffd"
+    assert (store.stats().posts, store.stats().follows) == (9, 2)
+    lines = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
+    assert [(Path(r["file"]).name, r["line"], r["reason"].split(" contains")[0]) for r in lines] == [
+        ("surrogates.jsonl", 3, "author.id 'x:7\\udc00'"),
+        ("surrogates.jsonl", 5, "mentions handle 'b\\ud800d'"),
+        ("surrogates_x_v2.json", 1, "data[1]: author.handle 'bad\\udfffname'"),
+        ("surrogates_x_v2.json", 1, "data[2]: in_reply_to 'x:1\\udc00'"),
+        ("surrogates_mastodon.json", 1, "[1]: author.id 'mastodon:@b\\ud800b@mastodon.social'"),
+        ("surrogates_follows.json", 4, "edges[1]: follower 'x:3\\ud800'"),
+    ]

@@ -97,6 +97,38 @@ def test_store_get_brand_by_key_handle_and_alias(store: Store) -> None:
     assert store.get_accounts(["x:AcmeHelp"])["x:AcmeHelp"].brand == "acme"
 
 
+def test_store_brand_accounts_keep_their_own_handles_and_numeric_ids_name_no_brand(store: Store) -> None:
+    ids = ("x:12345", "twcs:AppleSupport", "mastodon:@acme@acme.example", "x:777")
+    store.upsert_accounts([Account(id="x:777", handle="AcmeCare")])  # known before it was the brand's
+    store.upsert_brands([Brand(key="acme", name="Acme", handles=ids)])
+    assert {i: a.handle for i, a in store.get_accounts(ids).items()} == {
+        "x:12345": None,  # an X id is a number, not a handle
+        "twcs:AppleSupport": "AppleSupport",
+        "mastodon:@acme@acme.example": "acme@acme.example",
+        "x:777": "AcmeCare",
+    }
+    assert store.get_brands(["12345", "x:12345"]) == {}
+    for name in ("@AppleSupport", "acme@acme.example", "twcs:AppleSupport"):
+        assert store.get_brands([name])[name].key == "acme", name
+    # as a load does each batch: the account's record names it, then its brand is upserted again
+    store.upsert_accounts([Account(id="x:12345", handle="AcmeHelp")])
+    store.upsert_brands([Brand(key="acme", name="Acme", handles=("x:12345",))])
+    assert store.get_accounts(["x:12345"])["x:12345"].handle == "AcmeHelp"
+
+
+def test_store_brand_given_twice_in_one_call_keeps_every_account_and_alias(store: Store) -> None:
+    store.upsert_brands(
+        [
+            Brand(key="acme", name="Acme", handles=("x:AcmeHelp",), aliases=("Acme Corp",)),
+            Brand(key="acme", name="Acme", handles=("twcs:AcmeCare",), aliases=("Acme Inc",)),
+        ]
+    )
+    [brand] = store.list_brands()
+    assert (brand.handles, brand.aliases) == (("twcs:AcmeCare", "x:AcmeHelp"), ("Acme Corp", "Acme Inc"))
+    for name in ("@AcmeHelp", "AcmeCare", "acme inc", "acme corp"):
+        assert store.get_brands([name])[name].key == "acme", name
+
+
 def test_store_brand_reply_records_response_and_delay(store: Store) -> None:
     seeded(store)
     p1 = store.get_posts(["x:p1"])["x:p1"]

@@ -253,7 +253,10 @@ class Neo4jStore:
             found = _rows(tx, cypher.GET_BRAND_ALIASES, keys=[b.key for b in rows])
             stored = {row["key"]: row["aliases"] for row in found}
             _execute(tx, cypher.UPSERT_BRANDS, rows=brand_rows(rows, stored))
-            _execute(tx, cypher.UPSERT_ACCOUNTS, rows=brand_account_rows(rows))
+            ids = list(dict.fromkeys(h for b in rows for h in b.handles))
+            accounts = _rows(tx, cypher.GET_ACCOUNTS, ids=ids)
+            handled = {row["account"]["id"] for row in accounts if row["account"]["handle"] is not None}
+            _execute(tx, cypher.UPSERT_ACCOUNTS, rows=brand_account_rows(rows, handled))
 
         self._write(work, "upsert brands")
         return len(rows)

@@ -11,7 +11,7 @@ Account(id='x:1', handle='ana', name=None, followers=3, brand=None)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -28,7 +28,7 @@ from graphsvc.model import (
     Post,
     Response,
     StateChange,
-    brand_key,
+    handle_in_id,
 )
 from graphsvc.stores.base import InteractionFilter
 from graphsvc.stores.paging import decode_cursor
@@ -70,25 +70,29 @@ def merged_aliases(stored: Sequence[str] | None, new: Sequence[str]) -> list[str
 
 
 def brand_rows(brands: Sequence[Brand], stored_aliases: Mapping[str, Sequence[str] | None]) -> list[Row]:
-    """One row per brand: its name, merged aliases and every name it is looked up by."""
+    """One row per brand: its name, merged aliases and every name it is looked up by.
+
+    Rows are applied in order, as SQLite applies them: a brand given twice keeps both alias lists."""
     rows = []
+    aliases = dict(stored_aliases)
     for brand in brands:
-        names = {brand.key, *(brand_key(a) for a in brand.aliases), *(brand_key(h) for h in brand.handles)}
+        aliases[brand.key] = merged_aliases(aliases.get(brand.key), brand.aliases)
         rows.append(
             {
                 "key": brand.key,
                 "name": brand.name,
-                "aliases": merged_aliases(stored_aliases.get(brand.key), brand.aliases),
-                "names": sorted(name for name in names if name),
+                "aliases": aliases[brand.key],
+                "names": sorted(brand.names),
             }
         )
     return rows
 
 
-def brand_account_rows(brands: Sequence[Brand]) -> list[Row]:
-    """The accounts a brand posts from, marked as the brand's."""
+def brand_account_rows(brands: Sequence[Brand], handled: Collection[str] = frozenset()) -> list[Row]:
+    """The accounts a brand posts from, marked as the brand's. An account's handle is its own; the
+    one its id spells (``twcs:AppleSupport``) only fills a gap, for ids not in ``handled``."""
     return [
-        account_row(Account(id=h, handle=h.split(":", 1)[1], brand=brand.key))
+        account_row(Account(id=h, handle=None if h in handled else handle_in_id(h), brand=brand.key))
         for brand in brands
         for h in brand.handles
     ]

@@ -36,6 +36,7 @@ from graphsvc.model import (
     StateChange,
     Stats,
     brand_key,
+    handle_in_id,
 )
 from graphsvc.stores.base import (
     CustomerFilter,
@@ -162,19 +163,28 @@ class SqliteStore:
                 " json_each(excluded.aliases)))",
                 (json_rows([(b.key, b.name, json.dumps(list(b.aliases))) for b in rows]),),
             )
-            aliases = []
-            for brand in rows:
-                names = {brand.key, *(brand_key(a) for a in brand.aliases)}
-                names |= {brand_key(h) for h in brand.handles}
-                aliases += [(name, brand.key) for name in names if name]
             conn.execute(
                 "INSERT OR IGNORE INTO brand_aliases (alias, brand) SELECT value ->> 0, value ->> 1"
                 " FROM json_each(?)",
-                (json_rows(aliases),),
+                (json_rows([(name, b.key) for b in rows for name in sorted(b.names)]),),
             )
+            # An account's handle is its own, from the record it posted; the one its id spells
+            # (twcs:AppleSupport) only fills a gap, and a numeric id (x:12345) spells none.
+            handled = {
+                account_id
+                for (account_id,) in conn.execute(
+                    "SELECT id FROM accounts WHERE id IN (SELECT value FROM json_each(?))"
+                    " AND handle IS NOT NULL",
+                    (json_rows([h for b in rows for h in b.handles]),),
+                )
+            }
             self._upsert_accounts(
                 conn,
-                [Account(id=h, handle=h.split(":", 1)[1], brand=b.key) for b in rows for h in b.handles],
+                [
+                    Account(id=h, handle=None if h in handled else handle_in_id(h), brand=b.key)
+                    for b in rows
+                    for h in b.handles
+                ],
             )
         return len(rows)
 
