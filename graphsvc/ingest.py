@@ -304,14 +304,15 @@ class Ingestor:
 class _Batch:
     """One transaction's worth of records, made ready to write as they are read (so that each
     Mention dies young): posts, their authors (the last record of each), the brands they reveal
-    (the last of each), and follow edges."""
+    (the last of each brand and account: two accounts of one brand are both kept), and follow
+    edges."""
 
     __slots__ = ("accounts", "brands", "edges", "follows", "posts")
 
     def __init__(self) -> None:
         self.posts: list[Post] = []
         self.accounts: dict[str, Account] = {}
-        self.brands: dict[str, Brand] = {}
+        self.brands: dict[tuple[str, tuple[str, ...]], Brand] = {}  # by key and accounts
         self.follows: list[FollowBatch] = []
         self.edges = 0  # in ``follows``
 
@@ -321,7 +322,7 @@ class _Batch:
         # a brand's own account gets its brand from upsert_brands (the discovered brand's handles)
         self.accounts[mention.author.id] = mention.author
         if found:
-            self.brands.update((b.key, b) for b in found)
+            self.brands.update(((b.key, b.handles), b) for b in found)
 
     def follow(self, batch: FollowBatch) -> None:
         self.follows.append(batch)

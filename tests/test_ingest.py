@@ -147,6 +147,18 @@ def test_brand_account_belongs_to_its_own_brand_even_when_mentioning_another(sto
     assert store.get_posts(["x:7"])["x:7"].brands == ("aaa", "bbbhelp")
 
 
+def test_two_accounts_of_one_brand_in_one_batch_both_belong_to_it(store: Store) -> None:
+    Ingestor(store).ingest(
+        [
+            mention("x:7", 0, author=Account(id="x:50", handle="AcmeHelp"), author_is_brand=True, text="hi"),
+            mention("twcs:8", 1, author=Account(id="twcs:AcmeHelp", handle="AcmeHelp"), author_is_brand=True),
+        ]
+    )
+    accounts = store.get_accounts(["x:50", "twcs:AcmeHelp"])
+    assert {a.brand for a in accounts.values()} == {"acmehelp"} and len(accounts) == 2
+    assert store.stats().customers == 0
+
+
 def test_ingest_in_batches_written_behind_writes_what_one_batch_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
