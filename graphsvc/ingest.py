@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from graphsvc.errors import RecordError
-from graphsvc.model import Account, Brand, FollowBatch, Mention, Post, StateChange, brand_key
+from graphsvc.model import Account, Brand, FollowBatch, Mention, Post, StateChange, brand_key, handle_in_id
 from graphsvc.stores.base import Store
 from graphsvc.writebehind import WriteBehind
 
@@ -101,10 +101,12 @@ class BrandBook:
         self.brands[brand.key] = brand
         self._named.clear()
         self._owned.clear()
-        for name in (brand.key, *brand.handles, *brand.aliases):
-            self._by_name[brand_key(name)] = brand.key
-        for name in (brand.key, *brand.handles):
-            self._by_handle[brand_key(name)] = brand.key
+        # a numeric account id (x:12345) is nobody's name for the brand: Brand.names leaves it out
+        for name in brand.names:
+            self._by_name[name] = brand.key
+        spelled = (handle_in_id(h) for h in brand.handles)
+        for name in {brand.key, *(brand_key(h) for h in spelled if h)}:
+            self._by_handle[name] = brand.key
         return True
 
     def lookup(self, name: str) -> str | None:

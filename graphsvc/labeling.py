@@ -109,10 +109,7 @@ class ClassifierLabeler:
             self._brands.update(store.get_brands(unknown))
         for key in keys:
             brand = self._brands.get(key)
-            yield key
-            if brand is not None:
-                yield from (brand_key(h) for h in brand.handles)
-                yield from (brand_key(a) for a in brand.aliases)
+            yield from sorted(brand.names) if brand is not None else (key,)
 
     def _context(
         self,

@@ -147,6 +147,19 @@ def test_brand_account_belongs_to_its_own_brand_even_when_mentioning_another(sto
     assert store.get_posts(["x:7"])["x:7"].brands == ("aaa", "bbbhelp")
 
 
+def test_brand_book_takes_no_numeric_account_id_for_a_name() -> None:
+    book = BrandBook(
+        [Brand(key="acme", name="Acme", handles=("x:12345", "twcs:AcmeHelp"), aliases=("Acme Co",))]
+    )
+    assert [book.lookup(n) for n in ("12345", "@AcmeHelp", "acme co", "acme")] == [
+        None,
+        "acme",
+        "acme",
+        "acme",
+    ]
+    assert [book.owner_of(h) for h in ("12345", "AcmeHelp", "Acme Co")] == [None, "acme", None]
+
+
 def test_two_accounts_of_one_brand_in_one_batch_both_belong_to_it(store: Store) -> None:
     Ingestor(store).ingest(
         [
