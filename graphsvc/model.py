@@ -164,19 +164,38 @@ class Follow:
 class AccountIds:
     """The account ids of a stream of follow batches, numbered 0, 1, 2, ... in the order first seen.
 
-    The batches of one file share one, so an id is turned into a string, and later into a store's
-    account number, once per file rather than once per edge. It only grows: a batch's codes stay
-    valid.
+    The batches of one file (or of one read of a store's edges) share one, so an id is turned into
+    a string, and later into a store's account number, once per stream rather than once per edge.
+    It only grows: a batch's codes stay valid.
     """
 
-    __slots__ = ("__weakref__", "_codes", "names")
+    __slots__ = ("__weakref__", "_known", "names")
 
     def __init__(self) -> None:
         self.names: list[str] = []
-        self._codes: dict[str, int] = {}
+        self._known: dict[str, int] | None = {}
+
+    @classmethod
+    def named(cls, names: list[str]) -> AccountIds:
+        """Ids already numbered by their place in ``names`` (distinct ones, e.g. a store's
+        accounts); the table that finds an id's code is only made if one is looked up.
+
+        >>> ids = AccountIds.named(["x:a", "x:b"])
+        >>> ids.codes(["x:b", "x:c"]).tolist(), ids.names
+        ([1, 2], ['x:a', 'x:b', 'x:c'])
+        """
+        ids = cls()
+        ids.names, ids._known = names, None
+        return ids
 
     def __len__(self) -> int:
         return len(self.names)
+
+    @property
+    def _codes(self) -> dict[str, int]:
+        if self._known is None:
+            self._known = {name: code for code, name in enumerate(self.names)}
+        return self._known
 
     def codes(self, ids: Iterable[str]) -> npt.NDArray[np.int64]:
         """The code of each of ``ids``, numbering the ones not seen before."""

@@ -12,8 +12,7 @@ from graphsvc.analytics.projection import (
     build_projection_from_codes,
     from_arrays,
 )
-from graphsvc.model import Account
-from graphsvc.stores.base import FollowCodes
+from graphsvc.model import Account, AccountIds, FollowBatch
 from graphsvc.stores.sqlite import SqliteStore
 from tests.analytics_graphs import EDGE_LISTS, Edge, digraph, projection_of
 
@@ -115,13 +114,13 @@ def test_projection_from_codes_numbered_as_first_seen_matches(edges: list[Edge])
     codes = np.array(
         [numbers.setdefault(end, len(numbers)) for edge in edges for end in edge], dtype=np.int64
     )
-    batch = FollowCodes(ids=list(numbers), src=codes[0::2], dst=codes[1::2])
+    batch = FollowBatch(AccountIds.named(list(numbers)), codes[0::2], codes[1::2])
     p, q = build_projection_from_codes([batch]), projection_of(edges)
     for name in ("ids", "indptr", "indices"):
         assert np.array_equal(getattr(p, name), getattr(q, name)), name
 
 
 def test_projection_from_codes_merges_an_id_named_twice() -> None:
-    batch = FollowCodes(ids=["x:a", "x:b", "x:a"], src=np.array([0, 2]), dst=np.array([1, 1]))
+    batch = FollowBatch(AccountIds.named(["x:a", "x:b", "x:a"]), np.array([0, 2]), np.array([1, 1]))
     p = build_projection_from_codes([batch])
     assert (p.n_nodes, p.n_edges, p.followers("x:b")) == (2, 1, ["x:a"])

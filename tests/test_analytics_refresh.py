@@ -7,8 +7,8 @@ import numpy as np
 
 from graphsvc.analytics.refresh import analyze, compute, update
 from graphsvc.cli import main
-from graphsvc.model import Follow, Metrics
-from graphsvc.stores.base import FollowCodes, Store, number_pairs
+from graphsvc.model import AccountIds, Follow, FollowBatch, Metrics
+from graphsvc.stores.base import Store
 from tests.analytics_graphs import Edge, digraph, nx_audience, projection_of
 
 
@@ -23,8 +23,9 @@ class FakeStore:
         for i in range(0, len(self.edges), batch_size):
             yield self.edges[i : i + batch_size]
 
-    def iter_follow_codes(self, batch_size: int = 100_000) -> Iterator[FollowCodes]:
-        return number_pairs(self.iter_follows(batch_size))
+    def iter_follow_codes(self, batch_size: int = 100_000) -> Iterator[FollowBatch]:
+        ids = AccountIds()
+        return (FollowBatch.of(pairs, ids=ids) for pairs in self.iter_follows(batch_size))
 
     def put_metrics(self, metrics: Iterable[Metrics]) -> int:
         batch = list(metrics)

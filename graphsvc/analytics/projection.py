@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graphsvc.analytics import _kernels
-from graphsvc.stores.base import FollowCodes
+from graphsvc.model import AccountIds, FollowBatch
 
 IntArray = npt.NDArray[np.int32]
 OffsetArray = npt.NDArray[np.int64]
@@ -197,24 +197,28 @@ def build_projection(batches: Iterable[Edges]) -> Projection:
     return builder.build()
 
 
-def build_projection_from_codes(batches: Iterable[FollowCodes]) -> Projection:
-    """The projection of ``store.iter_follow_codes()``: equal to :func:`build_projection` of
+def build_projection_from_codes(batches: Iterable[FollowBatch]) -> Projection:
+    """The projection of ``store.iter_follow_codes()`` (batches sharing one
+    :class:`~graphsvc.model.AccountIds`): equal to :func:`build_projection` of
     ``store.iter_follows()``, without a str per endpoint. Accounts without an edge are left out.
 
-    >>> c = FollowCodes(ids=["x:b", "x:a", "x:idle"], src=np.array([1]), dst=np.array([0]))
+    >>> c = FollowBatch(AccountIds.named(["x:b", "x:a", "x:idle"]), src=np.array([1]), dst=np.array([0]))
     >>> p = build_projection_from_codes([c])
     >>> p.id_list(), p.followers("x:b")
     (['x:a', 'x:b'], ['x:a'])
     """
-    ids: list[str] = []
+    named: AccountIds | None = None
     src_parts: list[IntArray] = []
     dst_parts: list[IntArray] = []
     for batch in batches:
-        ids += batch.ids
-        if len(ids) >= 2**31 - 1:
-            raise ValueError(f"{len(ids)} accounts exceed the int32 node numbers of the projection")
+        if named is not None and batch.ids is not named:
+            raise ValueError("follow batches of one projection must share their AccountIds")
+        named = batch.ids
+        if len(named) >= 2**31 - 1:
+            raise ValueError(f"{len(named)} accounts exceed the int32 node numbers of the projection")
         src_parts.append(batch.src.astype(np.int32))
         dst_parts.append(batch.dst.astype(np.int32))
+    ids = named.names if named is not None else []
     src = np.concatenate(src_parts) if src_parts else np.empty(0, np.int32)
     dst = np.concatenate(dst_parts) if dst_parts else np.empty(0, np.int32)
     used = np.zeros(len(ids), dtype=bool)

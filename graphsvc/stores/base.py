@@ -14,11 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from itertools import chain
 from typing import Generic, Protocol, TypeVar, runtime_checkable
-
-import numpy as np
-import numpy.typing as npt
 
 from graphsvc.model import (
     Account,
@@ -55,42 +51,6 @@ class FeedMarks:
 
     follows: int
     state_changes: int
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class FollowCodes:
-    """One batch of follow edges as account numbers (see :meth:`Store.iter_follow_codes`).
-
-    Numbers are dense and count on across the batches of one iteration: ``ids`` names the numbers
-    this batch introduces, ``len(ids before) .. len(ids before) + len(ids) - 1``, each id once;
-    ``src`` (follower) and ``dst`` (followee) only use numbers introduced by this batch or an
-    earlier one. Ids may name accounts without an edge (a projection leaves them out).
-    """
-
-    ids: Sequence[str]
-    src: npt.NDArray[np.int64]
-    dst: npt.NDArray[np.int64]
-
-
-def number_pairs(batches: Iterable[Sequence[tuple[str, str]]]) -> Iterator[FollowCodes]:
-    """Number string edge batches as :class:`FollowCodes`, accounts in the order first seen:
-    how a backend without integer account keys implements :meth:`Store.iter_follow_codes`.
-
-    >>> [(c.ids, c.src.tolist(), c.dst.tolist()) for c in number_pairs([[("a", "b")], [("c", "a")]])]
-    [(['a', 'b'], [0], [1]), (['c'], [2], [0])]
-    """
-    numbers: dict[str, int] = {}
-    for pairs in batches:
-        new: list[str] = []
-        ends: list[int] = []
-        for end in chain.from_iterable(pairs):
-            code = numbers.get(end)
-            if code is None:
-                code = numbers[end] = len(numbers)
-                new.append(end)
-            ends.append(code)
-        codes = np.array(ends, dtype=np.int64)
-        yield FollowCodes(ids=new, src=codes[0::2], dst=codes[1::2])
 
 
 class CustomerOrder(StrEnum):
@@ -245,9 +205,10 @@ class Store(Protocol):
     def iter_follows(self, batch_size: int = 100_000) -> Iterator[list[tuple[str, str]]]:
         """Every follow edge as (follower, followee), in batches, for building projections."""
 
-    def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowCodes]:
-        """Every follow edge as integer arrays in batches of about ``batch_size``, with the ids
-        of the numbers used: what projections are built from without one str per endpoint."""
+    def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowBatch]:
+        """Every follow edge as integer arrays in batches of about ``batch_size``, all sharing one
+        :class:`~graphsvc.model.AccountIds` (which may also name accounts without an edge): what
+        projections are built from without one str per endpoint."""
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]: ...
 

@@ -43,6 +43,7 @@ from graphsvc import __version__
 from graphsvc.errors import ConfigError, SchemaVersionError, StoreError, StoreUnavailable
 from graphsvc.model import (
     Account,
+    AccountIds,
     ApiKey,
     Brand,
     Classification,
@@ -61,12 +62,10 @@ from graphsvc.stores.base import (
     CustomerFilter,
     CustomerOrder,
     FeedMarks,
-    FollowCodes,
     InteractionFilter,
     InteractionOrder,
     Page,
     StateChangeFilter,
-    number_pairs,
 )
 from graphsvc.stores.neo4j_rows import (
     Row,
@@ -512,9 +511,10 @@ class Neo4jStore:
         if buffer:
             yield buffer
 
-    def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowCodes]:
+    def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowBatch]:
         """The pages of :meth:`iter_follows`, accounts numbered in the order they are first seen."""
-        return number_pairs(self.iter_follows(batch_size))
+        ids = AccountIds()
+        return (FollowBatch.of(pairs, ids=ids) for pairs in self.iter_follows(batch_size))
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]:
         rows = self._read(_fetch(cypher.GET_METRICS, ids=list(dict.fromkeys(ids))), "read metrics")

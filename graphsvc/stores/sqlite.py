@@ -41,7 +41,6 @@ from graphsvc.model import (
 from graphsvc.stores.base import (
     CustomerFilter,
     FeedMarks,
-    FollowCodes,
     InteractionFilter,
     InteractionOrder,
     Page,
@@ -639,7 +638,7 @@ class SqliteStore:
         finally:
             conn.close()
 
-    def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowCodes]:
+    def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowBatch]:
         from graphsvc.stores.sqlite_follows import read_follow_codes  # loads numba: only when asked
 
         return read_follow_codes(self.path, batch_size)

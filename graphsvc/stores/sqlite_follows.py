@@ -21,8 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graphsvc.errors import StoreError
-from graphsvc.model import AccountIds
-from graphsvc.stores.base import FollowCodes
+from graphsvc.model import AccountIds, FollowBatch
 
 Int64Array = npt.NDArray[np.int64]
 
@@ -32,9 +31,9 @@ _EDGES_PAGE = (
     "SELECT count(*), group_concat(src), group_concat(dst) FROM (SELECT src, dst FROM follows"
     " WHERE (src, dst) > (?, ?) AND src < ? ORDER BY src, dst LIMIT ?)"
 )
-# Follows and accounts are only ever added to, so two snapshots that count the same rows hold
-# the same rows.
-_SIZES = "SELECT (SELECT count(*) FROM follows), (SELECT count(*) FROM accounts)"
+# Follows and accounts are only ever added to (accounts numbered upwards), so two snapshots with
+# the same follow count and largest account number hold the same rows.
+_SIZES = "SELECT (SELECT value FROM counters WHERE name = 'follows'), (SELECT max(n) FROM accounts)"
 _NO_BOUND = 1 << 62
 
 
@@ -246,9 +245,10 @@ def _pages(
             return
 
 
-def _twin_snapshots(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection | None]:
-    """A connection in a read transaction, and a second one in the same snapshot when one can be
-    had (no write committed between their first reads); None after three tries."""
+def _twin_snapshots(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection | None, tuple[int, int]]:
+    """A connection in a read transaction, a second one in the same snapshot when one can be had
+    (no write committed between their first reads; None after three tries), and the snapshot's
+    follow count and largest account number."""
     first = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
     first.execute("BEGIN")
     sizes = first.execute(_SIZES).fetchone()
@@ -256,23 +256,23 @@ def _twin_snapshots(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection 
         second = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
         second.execute("BEGIN")
         if second.execute(_SIZES).fetchone() == sizes:
-            return first, second
+            return first, second, sizes
         second.close()
-    return first, None
+    return first, None, sizes
 
 
-def read_follow_codes(path: Path, batch_size: int) -> Iterator[FollowCodes]:
-    """Every follow edge of the store at ``path`` in batches; the first batch names every account."""
+def read_follow_codes(path: Path, batch_size: int) -> Iterator[FollowBatch]:
+    """Every follow edge of the store at ``path`` in batches whose ids name every account."""
     # Private connections in one read snapshot: the ids and every batch agree, and the caller may
     # interleave other store calls while iterating. SQLite lets go of the GIL while it reads, so
     # a second connection reads the upper half of the followers on a second thread meanwhile.
     size = max(1, batch_size)
-    conn, twin = _twin_snapshots(path)
+    conn, twin, sizes = _twin_snapshots(path)
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             split = _NO_BOUND  # followers from here on are read by the twin
             if twin is not None:
-                (total,) = conn.execute("SELECT count(*) FROM follows").fetchone()
+                total = sizes[0]
                 if total > size:
                     (split,) = conn.execute(
                         "SELECT src FROM follows ORDER BY src, dst LIMIT 1 OFFSET ?", (total // 2,)
@@ -283,13 +283,11 @@ def read_follow_codes(path: Path, batch_size: int) -> Iterator[FollowCodes]:
             numbers, ids = _accounts(conn)
             dense = np.full(int(numbers.max(initial=0)) + 1, -1, dtype=np.int64)
             dense[numbers] = np.arange(numbers.shape[0], dtype=np.int64)
-            names: list[str] = ids
+            named = AccountIds.named(ids)
             for src, dst in _pages(conn, (-1, -1), split, size):
-                yield FollowCodes(ids=names, src=dense[src], dst=dense[dst])
-                names = []
+                yield FollowBatch(named, dense[src], dense[dst])
             for src, dst in upper.result() if upper else ():
-                yield FollowCodes(ids=names, src=dense[src], dst=dense[dst])
-                names = []
+                yield FollowBatch(named, dense[src], dense[dst])
     finally:
         conn.close()
         if twin is not None:
