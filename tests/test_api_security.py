@@ -16,6 +16,7 @@ from graphsvc.keys import create_key, revoke_key
 from graphsvc.stores import open_store
 from tests.api_fixtures import (  # noqa: F401
     Server,
+    Subscriber,
     ThreadServer,
     codes_of,
     make_keys,
@@ -158,6 +159,23 @@ def test_api_security_slow_queries_time_out(slow_api: Server) -> None:
         brands { key } author { states { type } } } } } } } } }"""
     response = refused_fast(slow_api, {"query": query})
     assert response.status_code == 504 and codes_of(response) == ["TIMEOUT"]
+
+
+def test_api_security_slow_queries_over_a_websocket_time_out_and_subscriptions_do_not(
+    slow_api: Server,
+) -> None:
+    query = """{ customers(first: 100) { edges { node { interactions(first: 10) { edges { node {
+        brands { key } author { states { type } } } } } } } } }"""
+    started = time.perf_counter()
+    with Subscriber(slow_api, query, count=2, timeout=10) as stopped:
+        pass
+    assert time.perf_counter() - started < 5
+    assert [m["type"] for m in stopped.received] == ["next", "complete"]
+    assert [e["extensions"]["code"] for e in stopped.received[0]["payload"]["errors"]] == ["TIMEOUT"]
+    # a subscription outlives the timeout: it waits for changes and ends only when the client ends it
+    with Subscriber(slow_api, "subscription { stateChanged { to } }", count=1, timeout=1) as waiting:
+        pass
+    assert waiting.received == []
 
 
 class BrokenStore:

@@ -1,29 +1,74 @@
 """Subscriptions (and any operation) over a websocket at ``/graphql``, protocol graphql-transport-ws.
 
 The key comes in the ``connection_init`` payload (``{"Authorization": "Bearer <key>"}``) or in the
-handshake's Authorization header; without a valid one the server closes with 4403.
+handshake's Authorization header; without a valid one the server closes with 4403. A query or
+mutation sent over the socket is stopped after the request timeout, as over HTTP (an error with
+code TIMEOUT, then ``complete``); a subscription runs for as long as the client keeps it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError, GraphQLFormattedError, OperationType, get_operation_ast, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import CompleteMessage, NextMessage
 from strawberry.types.unset import UNSET, UnsetType
 
 from graphsvc.api.auth import KeyAuth
 from graphsvc.api.context import Context, Services
-from graphsvc.errors import ApiError
+from graphsvc.errors import ApiError, Timeout
+
+
+class TimedOperations(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with the request timeout on every operation but subscriptions."""
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        if _subscribes(operation.query, operation.operation_name):
+            await super().run_operation(operation)
+            return
+        limit = self.context.settings.request_timeout
+        try:
+            await asyncio.wait_for(super().run_operation(operation), limit)
+        except TimeoutError:
+            error: GraphQLFormattedError = {
+                "message": f"the operation took longer than {limit:g} s and was stopped; ask for less",
+                "extensions": {"code": Timeout.code},
+            }
+            stopped: NextMessage = {
+                "id": operation.id,
+                "type": "next",
+                "payload": {"data": None, "errors": [error]},
+            }
+            await operation.send_operation_message(stopped)
+            await operation.send_operation_message(CompleteMessage(id=operation.id, type="complete"))
+
+
+def _subscribes(query: str, operation_name: str | None) -> bool:
+    """Whether ``query`` runs a subscription (a query that does not parse does not: the schema
+    reports its error)."""
+    try:
+        operation = get_operation_ast(parse(query), operation_name)
+    except GraphQLError:
+        return False
+    return operation is not None and operation.operation is OperationType.SUBSCRIPTION
 
 
 class GraphQLWebSocket(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TimedOperations
+
     def __init__(self, schema: strawberry.Schema, services: Services, auth: KeyAuth) -> None:
         super().__init__(
             schema,
