@@ -202,9 +202,17 @@ class Subscriber:
     messages came (or ``timeout``)."""
 
     def __init__(
-        self, server: Server, query: str, *, count: int = 1, role: str = "reader", timeout: float = 30.0
+        self,
+        server: Server,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        count: int = 1,
+        role: str = "reader",
+        timeout: float = 30.0,
     ):
         self.server, self.query, self.count, self.role, self.timeout = server, query, count, role, timeout
+        self.variables = dict(variables or {})
         self.received: list[dict[str, Any]] = []
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._listen, daemon=True)
@@ -220,7 +228,8 @@ class Subscriber:
             }
             ws.send(json.dumps(init))
             assert json.loads(ws.recv(10))["type"] == "connection_ack"
-            ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": self.query}}))
+            payload = {"query": self.query, "variables": self.variables}
+            ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
             self._ready.set()
             deadline = time.monotonic() + self.timeout
             while len(self.received) < self.count and time.monotonic() < deadline:

@@ -1,9 +1,9 @@
 """In-process fan-out of state changes to ``stateChanged`` subscribers.
 
-Changes are published by the app's :class:`~graphsvc.api.watch.StoreWatch` as the store's change
-feed shows them, whichever process (this one, another worker, a ``graphsvc load``) recorded them.
-A slow subscriber's queue is bounded: when it is full the oldest change is dropped rather than
-holding the watch back.
+Changes are published, with their position in the store's change feed, by the app's
+:class:`~graphsvc.api.watch.StoreWatch` as the feed shows them, whichever process (this one,
+another worker, a ``graphsvc load``) recorded them. A slow subscriber's queue is bounded: when it
+is full the oldest change is dropped rather than holding the watch back.
 """
 
 from __future__ import annotations
@@ -15,17 +15,36 @@ from graphsvc.model import CustomerType, StateChange
 
 QUEUE_SIZE = 1000
 
+Positioned = tuple[int, StateChange]  # a change and its position in the store's feed
+
+
+class Listener:
+    """One subscriber's queue, registered from creation (so nothing published after it is
+    missed while the subscriber replays older changes) until :meth:`close`."""
+
+    def __init__(self, hub: StateChangeHub) -> None:
+        self._hub = hub
+        self.queue: asyncio.Queue[Positioned] = asyncio.Queue(QUEUE_SIZE)
+        hub._queues.add(self.queue)
+
+    async def changes(self) -> AsyncIterator[Positioned]:
+        while True:
+            yield await self.queue.get()
+
+    def close(self) -> None:
+        self._hub._queues.discard(self.queue)
+
 
 class StateChangeHub:
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[StateChange]] = set()
+        self._queues: set[asyncio.Queue[Positioned]] = set()
         self.dropped = 0
 
     @property
     def subscribers(self) -> int:
         return len(self._queues)
 
-    def publish(self, changes: Iterable[StateChange]) -> None:
+    def publish(self, changes: Iterable[Positioned]) -> None:
         for change in changes:
             for queue in self._queues:
                 if queue.full():
@@ -33,15 +52,10 @@ class StateChangeHub:
                     self.dropped += 1
                 queue.put_nowait(change)
 
-    async def subscribe(
-        self, brand: str | None = None, to: CustomerType | None = None
-    ) -> AsyncIterator[StateChange]:
-        queue: asyncio.Queue[StateChange] = asyncio.Queue(QUEUE_SIZE)
-        self._queues.add(queue)
-        try:
-            while True:
-                change = await queue.get()
-                if (brand is None or change.brand == brand) and (to is None or change.to_type == to):
-                    yield change
-        finally:
-            self._queues.discard(queue)
+    def listen(self) -> Listener:
+        return Listener(self)
+
+
+def wanted(change: StateChange, brand: str | None, to: CustomerType | None) -> bool:
+    """Whether a subscriber filtering on ``brand`` and ``to`` (None: any) wants ``change``."""
+    return (brand is None or change.brand == brand) and (to is None or change.to_type == to)

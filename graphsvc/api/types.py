@@ -37,6 +37,7 @@ from graphsvc.model import Post as DomainPost
 from graphsvc.model import Response as DomainResponse
 from graphsvc.model import StateChange as DomainChange
 from graphsvc.stores.base import CustomerFilter, Page
+from graphsvc.stores.paging import decode_cursor, encode_cursor
 
 
 @strawberry.interface(
@@ -479,14 +480,20 @@ class StateChange:
     post = strawberry.field(
         resolver=_post_of, description="The post that changed the state.", graphql_type=Post | None
     )
+    cursor: str | None = strawberry.field(
+        default=None,
+        description="In a `stateChanged` event: the change's place in the store's change feed. "
+        "Subscribe again with `after` set to the last one received to miss nothing. Null elsewhere.",
+    )
 
     @staticmethod
-    def of(record: DomainChange) -> StateChange:
+    def of(record: DomainChange, position: int | None = None) -> StateChange:
         return StateChange(
             record=record,
             from_=CustomerType.of(record.from_type) if record.from_type else None,
             to=CustomerType.of(record.to_type),
             at=record.at,
+            cursor=feed_cursor(position) if position is not None else None,
         )
 
     @field(
@@ -527,3 +534,20 @@ class Classification:
             sla=label.sla.total_seconds() if label.sla else None,
             version=label.version,
         )
+
+
+def feed_cursor(position: int) -> str:
+    """The opaque cursor of a position in the store's change feed."""
+    return encode_cursor(["feed", position])
+
+
+def feed_position(cursor: str) -> int:
+    """The feed position in a cursor made by :func:`feed_cursor`; anything else is bad input."""
+    wrong = BadUserInput(f"cursor {cursor!r} is not a stateChanged cursor; pass the cursor of an event")
+    try:
+        key = decode_cursor(cursor)
+    except BadUserInput:
+        raise wrong from None
+    if len(key) != 2 or key[0] != "feed" or not isinstance(key[1], int) or key[1] < 0:
+        raise wrong
+    return key[1]

@@ -67,6 +67,6 @@ class StoreWatch:
             page = await self.calls(store.state_changes_after, self.seq, PAGE)
             if not page:
                 break
-            self.hub.publish(change for _, change in page)
+            self.hub.publish(page)
             self.seq = page[-1][0]
         self.graph.follows_stored(marks.follows)

@@ -9,8 +9,9 @@ code TIMEOUT, then ``complete``); a subscription runs for as long as the client 
 from __future__ import annotations
 
 import asyncio
+from contextlib import aclosing
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLFormattedError, OperationType, get_operation_ast, parse
@@ -25,15 +26,36 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import CompleteMessage, NextMessage
+from strawberry.types.execution import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from graphsvc.api.auth import KeyAuth
 from graphsvc.api.context import Context, Services
+from graphsvc.api.errors import format_error, log_errors
 from graphsvc.errors import ApiError, Timeout
+
+if TYPE_CHECKING:
+    from strawberry.schema.schema import StreamResult
 
 
 class TimedOperations(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws with the request timeout on every operation but subscriptions."""
+    """graphql-transport-ws with the request timeout on every operation but subscriptions, and
+    every result's errors coded and masked as over HTTP (a subscription's errors, raised while it
+    streams, never pass the schema extension that does it for single results)."""
+
+    async def _send_result_stream(
+        self, operation: Operation[Context, None], result_source: StreamResult
+    ) -> None:
+        async with aclosing(self._coded(result_source)) as results:
+            await super()._send_result_stream(operation, results)
+
+    async def _coded(self, results: StreamResult) -> StreamResult:
+        debug = self.context.settings.debug
+        async for result in results:
+            if isinstance(result, ExecutionResult) and result.errors:
+                log_errors(result.errors)
+                result.errors = [format_error(e, debug=debug) for e in result.errors]
+            yield result
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         if _subscribes(operation.query, operation.operation_name):
