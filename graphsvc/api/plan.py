@@ -23,8 +23,10 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
+from types import GeneratorType
 from typing import Any
 
+import strawberry
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -58,8 +60,19 @@ from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-# Values of these types are never awaitable: no need to ask.
-_PLAIN = frozenset({str, int, float, bool, type(None), list, tuple, dict})
+from graphsvc.api.direct import direct_resolver
+
+# Types whose values were found not awaitable (awaitability is a matter of type, except for
+# generators): asked once per type, not once per value.
+_PLAIN: set[type] = {str, int, float, bool, type(None), list, tuple, dict}
+
+
+def _awaitable(value: Any) -> bool:
+    if optimized_is_awaitable(value):
+        return True
+    if not isinstance(value, GeneratorType):
+        _PLAIN.add(type(value))
+    return False
 
 
 class GiveUp(Exception):
@@ -113,7 +126,7 @@ class _List(_Output):
         completed: list[Any] = []
         for index, element in enumerate(value):
             at = Path(path, index, None)
-            if type(element) not in _PLAIN and optimized_is_awaitable(element):
+            if type(element) not in _PLAIN and _awaitable(element):
                 completed.append(None)
                 run.later(element, item, completed, index, fld, at)
             else:
@@ -155,7 +168,7 @@ class _Abstract(_Output):
         return found.complete(run, value, fld, path)
 
 
-_TYPENAME, _ATTRIBUTE, _RESOLVER = range(3)
+_TYPENAME, _ATTRIBUTE, _RESOLVER, _DIRECT = range(4)
 
 
 @dataclass(slots=True, eq=False)
@@ -180,9 +193,10 @@ class Plan:
 
 
 class _Compiler:
-    def __init__(self, executor: Executor[Any]) -> None:
+    def __init__(self, executor: Executor[Any], strawberry_schema: strawberry.Schema | None) -> None:
         self.executor = executor
         self.schema = executor.schema
+        self.strawberry_schema = strawberry_schema
 
     def operation(self) -> Plan:
         ex = self.executor
@@ -222,6 +236,10 @@ class _Compiler:
                 )
                 found.append(
                     _Field(key, _ATTRIBUTE, parent, field_def, details, nodes, read, output, False, not leaf)
+                )
+            elif (direct := direct_resolver(self.strawberry_schema, field_def)) is not None:
+                found.append(
+                    _Field(key, _DIRECT, parent, field_def, details, nodes, direct, output, has_args)
                 )
             else:
                 resolve = field_def.resolve or self.executor.field_resolver
@@ -275,19 +293,23 @@ def _attribute(field_def: GraphQLField) -> Callable[[Any], Any] | None:
 class _Run:
     """One execution of a plan: the values resolved so far and the awaitables of the next level."""
 
-    __slots__ = ("args", "executor", "pending")
+    __slots__ = ("args", "converted", "executor", "pending")
 
     def __init__(self, executor: Executor[Any]) -> None:
         self.executor = executor
         self.pending: list[tuple[Awaitable[Any], _Output, Any, Any, _Field, Path | None]] = []
         self.args: dict[_Field, dict[str, Any]] = {}
+        self.converted: dict[Any, dict[str, Any]] = {}  # see graphsvc.api.direct
 
     def info(self, fld: _Field, path: Path | None) -> GraphQLResolveInfo[Any]:
         assert fld.field_def is not None and path is not None
         return self.executor.build_resolve_info(fld.field_def, fld.nodes, fld.parent, path)
 
     def arguments(self, fld: _Field) -> dict[str, Any]:
-        # variables are the same for the whole request: coerce each field's arguments once
+        # variables are the same for the whole request: coerce each field's arguments once (the
+        # resolvers get them as keyword arguments, never this dict itself)
+        if not fld.has_args:
+            return {}
         found = self.args.get(fld)
         if found is None:
             ex = self.executor
@@ -296,7 +318,7 @@ class _Run:
                 fld.field_def, fld.nodes[0], ex.variable_values, None, ex.hide_suggestions
             )
             self.args[fld] = found
-        return dict(found)
+        return found
 
     def later(
         self, pending: Awaitable[Any], output: _Output, into: Any, key: Any, fld: _Field, path: Path | None
@@ -314,11 +336,13 @@ class _Run:
             at = Path(path, key, obj.type.name) if fld.needs_path else path
             if kind == _ATTRIBUTE:
                 value = fld.read(source)
+            elif kind == _DIRECT:
+                value = fld.read(source, self.info(fld, at), self.converted, self.arguments(fld))
             elif fld.has_args:
                 value = fld.read(source, self.info(fld, at), **self.arguments(fld))
             else:
                 value = fld.read(source, self.info(fld, at))
-            if type(value) not in _PLAIN and optimized_is_awaitable(value):
+            if type(value) not in _PLAIN and _awaitable(value):
                 result[key] = None
                 self.pending.append((value, fld.output, result, key, fld, at))
             else:
@@ -384,7 +408,9 @@ class Plans:
     _found: dict[tuple[Any, ...], tuple[DocumentNode, Plan | None]] = field(default_factory=dict)
     _variables: dict[int, tuple[DocumentNode, tuple[str, ...] | None]] = field(default_factory=dict)
 
-    def plan(self, executor: Executor[Any], document: DocumentNode) -> Plan | None:
+    def plan(
+        self, executor: Executor[Any], document: DocumentNode, schema: strawberry.Schema | None = None
+    ) -> Plan | None:
         """The plan for the operation the executor runs; None when graphql-core must run it."""
         seen = self._variables.get(id(document))
         if seen is None or seen[0] is not document:
@@ -400,7 +426,7 @@ class Plans:
             return hit[1]
         self.compiled += 1
         try:
-            plan: Plan | None = _Compiler(executor).operation()
+            plan: Plan | None = _Compiler(executor, schema).operation()
         except (GiveUp, GraphQLError):
             plan = None
         self._remember(self._found, key, (document, plan))
@@ -431,7 +457,7 @@ class Plans:
         )
         if isinstance(built, list):
             return None  # variables that do not coerce: graphql-core reports them
-        plan = self.plan(built, document)
+        plan = self.plan(built, document, schema)
         if plan is None:
             return None
         try:
