@@ -178,3 +178,14 @@ def test_api_http_concurrent_identical_queries_run_once(twcs_api: Server) -> Non
         answers = list(pool.map(lambda _: twcs_api.data(query), range(8)))
     assert all(a == answers[0] for a in answers)
     assert twcs_api.metric("graphsvc_store_calls_total", method="list_customers") - before == 1
+
+
+def test_api_http_responses_are_the_json_the_json_module_would_write() -> None:
+    import json
+
+    from graphsvc.api.http import _encode
+
+    body = {"data": {"name": "Zoë ☕", "n": 2**70, "x": 0.07043231620809638, "none": None}}
+    assert json.loads(_encode(body)) == body  # orjson cannot write 2**70: json writes it
+    for value in ({"a": [1, 2.5, "é", True]}, {"errors": [{"message": "x", "path": ["a", 0]}]}):
+        assert _encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()

@@ -14,6 +14,7 @@ import time
 from collections.abc import Hashable, Mapping
 from typing import Any
 
+import orjson
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
@@ -128,7 +129,11 @@ async def read_params(request: Request) -> dict[str, Any]:
 
 
 def _encode(body: Mapping[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON; orjson, or json for what orjson cannot write (integers past 64 bits)."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 class GraphQLHTTP:
@@ -216,17 +221,16 @@ class GraphQLHTTP:
         self, request: Request, context: Context, params: dict[str, Any], media: str
     ) -> tuple[Response, list[str]]:
         try:
-            result = await asyncio.wait_for(
-                self.schema.execute(
+            # asyncio.timeout runs the query in this task (wait_for would start another per request)
+            async with asyncio.timeout(self.services.settings.request_timeout):
+                result = await self.schema.execute(
                     params["query"],
                     variable_values=params.get("variables"),
                     context_value=context,
                     operation_name=params.get("operationName"),
                     allowed_operation_types=_ALLOWED[request.method],
                     operation_extensions=params.get("extensions"),
-                ),
-                timeout=self.services.settings.request_timeout,
-            )
+                )
         except InvalidOperationTypeError as exc:
             if exc.operation_type is OperationType.MUTATION:
                 raise RequestError(405, "mutations need POST", headers={"Allow": "POST"}) from None

@@ -71,6 +71,7 @@ class _Walker:
         self.variables = variables
         self.default_first = default_first
         self.aliases = 0
+        self.read: set[str] = set()  # the variables the measurement depends on
 
     def fields(
         self, selections: SelectionSetNode, parent: GraphQLNamedType, seen: frozenset[str]
@@ -93,6 +94,7 @@ class _Walker:
                 if isinstance(arg.value, IntValueNode):
                     return int(arg.value.value)
                 if isinstance(arg.value, VariableNode):
+                    self.read.add(arg.value.name.value)
                     value = self.variables.get(arg.value.name.value)
                     return value if isinstance(value, int) else self.default_first
                 return self.default_first
@@ -132,9 +134,20 @@ def measure(
     variables: Mapping[str, Any],
     default_first: int,
 ) -> Complexity:
+    return _measure(schema, document, operation_name, variables, default_first)[0]
+
+
+def _measure(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any],
+    default_first: int,
+) -> tuple[Complexity, frozenset[str]]:
+    """The measurement and the names of the variables it read."""
     operation = _operation(document, operation_name)
     if operation is None:
-        return Complexity(0, 0, 0, "unknown")
+        return Complexity(0, 0, 0, "unknown"), frozenset()
     root = schema.get_root_type(operation.operation)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     walker = _Walker(schema, fragments, variables, default_first)
@@ -143,23 +156,27 @@ def measure(
         (s.name.value for s in operation.selection_set.selections if isinstance(s, FieldNode)), ""
     )
     label = f"{operation.operation.value}:{first_field or 'fragment'}"
-    return Complexity(depth, walker.aliases, cost, label)
+    return Complexity(depth, walker.aliases, cost, label), frozenset(walker.read)
 
 
 def too_complex(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "QUERY_TOO_COMPLEX"})
 
 
+def _ints(variables: Mapping[str, Any], names: tuple[str, ...]) -> list[int | None]:
+    # a measurement reads a variable only as an integer (anything else counts as the default)
+    return [v if isinstance(v := variables.get(n), int) else None for n in names]
+
+
 class MeasureCache:
     """Measurements of documents seen before (the parser cache hands back the same document object
-    for the same query text); keyed by the document, the operation and the integer variables, the
-    only variables a measurement reads."""
+    for the same query text); keyed by the document, the operation and the values of the variables
+    the measurement read (those given as ``first``), so other variables never cost a new one."""
 
     def __init__(self, maxsize: int = 1024) -> None:
         self.maxsize = maxsize
-        self._found: dict[
-            tuple[int, str | None, tuple[tuple[str, int], ...]], tuple[DocumentNode, Complexity]
-        ] = {}
+        self._reads: dict[tuple[int, str | None], tuple[DocumentNode, tuple[str, ...]]] = {}
+        self._found: dict[tuple[Any, ...], tuple[DocumentNode, Complexity]] = {}
 
     def measure(
         self,
@@ -169,15 +186,19 @@ class MeasureCache:
         variables: Mapping[str, Any],
         default_first: int,
     ) -> Complexity:
-        numbers = tuple(sorted((k, v) for k, v in variables.items() if isinstance(v, int)))
-        key = (id(document), operation_name, numbers)
-        hit = self._found.get(key)
-        if hit is not None and hit[0] is document:
-            return hit[1]
-        found = measure(schema, document, operation_name, variables, default_first)
+        reads = self._reads.get((id(document), operation_name))
+        if reads is not None and reads[0] is document:
+            key = (id(document), operation_name, *_ints(variables, reads[1]))
+            hit = self._found.get(key)
+            if hit is not None and hit[0] is document:
+                return hit[1]
+        found, read = _measure(schema, document, operation_name, variables, default_first)
+        names = tuple(sorted(read))
         if len(self._found) >= self.maxsize:
             self._found.clear()
-        self._found[key] = (document, found)
+            self._reads.clear()
+        self._reads[(id(document), operation_name)] = (document, names)
+        self._found[(id(document), operation_name, *_ints(variables, names))] = (document, found)
         return found
 
 

@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext
 from graphsvc.api.errors import ErrorCodes, log_errors
 from graphsvc.api.limits import ComplexityLimit, MeasureCache
 from graphsvc.api.mutation import Mutation
+from graphsvc.api.plan import PlannedExecution, Plans
 from graphsvc.api.query import Query
 from graphsvc.api.ranking import Advocate, TriageItem
 from graphsvc.api.subscription import Subscription
@@ -41,7 +42,9 @@ class GraphsvcSchema(strawberry.Schema):
         log_errors(errors)
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(settings: Settings, *, plans: bool = True) -> strawberry.Schema:
+    """The API's schema; ``plans=False`` leaves every operation to graphql-core's executor (the
+    differential tests compare the two)."""
     # Validation rules are built once so the validation cache can key on them.
     introspection_rules: list[Any] = []
     if not settings.introspection:
@@ -60,6 +63,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ComplexityLimit(settings, measured),
         lambda: ErrorCodes(debug=settings.debug),
     ]
+    if plans:
+        extensions.append(PlannedExecution.beside(extensions, Plans(CACHE_SIZE)))
     return GraphsvcSchema(
         query=Query,
         mutation=Mutation,

@@ -31,7 +31,13 @@ def settled(pending: Awaitable[V]) -> V | Awaitable[V]:
 
 
 def then(value: V | Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
-    """``fn(value)`` now when ``value`` is known, else an awaitable of it."""
+    """``fn(value)`` now when ``value`` is known, else an awaitable of it: for a pending future (a
+    DataLoader's load) another future set when it is, with no coroutine and no task per item."""
+    if isinstance(value, asyncio.Future):
+        if value.done():
+            done: V = value.result()
+            return fn(done)
+        return _chained(value, fn)
     if inspect.isawaitable(value):
         pending = value
 
@@ -45,3 +51,25 @@ def then(value: V | Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
 def loaded(pending: Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
     """``fn`` of a DataLoader load: at once when the load is already settled."""
     return then(settled(pending), fn)
+
+
+def _chained(source: asyncio.Future[V], fn: Callable[[V], R]) -> asyncio.Future[R]:
+    result: asyncio.Future[R] = source.get_loop().create_future()
+
+    def settle(source: asyncio.Future[V]) -> None:
+        if result.done():
+            return
+        if source.cancelled():
+            result.cancel()
+            return
+        error = source.exception()
+        if error is not None:
+            result.set_exception(error)
+            return
+        try:
+            result.set_result(fn(source.result()))
+        except Exception as exc:  # the resolver's error, as ``await`` would have raised it
+            result.set_exception(exc)
+
+    source.add_done_callback(settle)
+    return result

@@ -1,0 +1,89 @@
+"""Strawberry resolvers called directly, as strawberry's own wrapper calls them, for the plans.
+
+For every call strawberry's wrapper builds an ``Info``, converts the arguments, works out again
+which of the resolver's parameters want the source or the info, and chains the field's
+extensions; about 8 µs, most of a simple resolver's cost. For a field without extensions
+(permission classes are one) and a schema without exception handlers, :func:`direct_resolver`
+returns a function doing the same with what can be decided once: which parameters are reserved
+and, within one request, the converted arguments when they are plain values.
+
+>>> direct_resolver(None, None) is None  # not a strawberry field: the plan calls its own resolver
+True
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLField, GraphQLResolveInfo
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.field import StrawberryField
+
+# Converted argument values that no resolver can change: safe to hand to every item of a request.
+_IMMUTABLE = (
+    str,
+    int,
+    float,
+    bool,
+    type(None),
+    enum.Enum,
+    datetime.date,
+    datetime.time,
+    decimal.Decimal,
+    uuid.UUID,
+)
+
+Resolve = Callable[[Any, GraphQLResolveInfo[Any], dict[Any, dict[str, Any]], dict[str, Any]], Any]
+
+
+def direct_resolver(schema: strawberry.Schema | None, field_def: GraphQLField | None) -> Resolve | None:
+    """``call(source, info, converted, raw_arguments)`` for a field strawberry would resolve with its
+    plain wrapper (``converted`` is a per-request dict the call may keep converted arguments in);
+    None when the field has extensions, strawberry's default resolver, or anything unusual."""
+    if schema is None or field_def is None:
+        return None
+    field = (field_def.extensions or {}).get("strawberry-definition")
+    if not isinstance(field, StrawberryField) or type(field).get_result is not StrawberryField.get_result:
+        return None
+    resolver = field.base_resolver
+    if resolver is None or field.extensions or schema.schema_converter.exception_handlers:
+        return None
+    func = resolver.wrapped_func
+    if not callable(func):
+        return None
+    pass_self = resolver.self_parameter is not None
+    source_names = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None]
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+    info_class = schema.config.info_class
+    arguments = field.arguments
+    registry = schema.schema_converter.scalar_registry
+    config = schema.config
+
+    def call(
+        source: Any,
+        info: GraphQLResolveInfo[Any],
+        converted: dict[Any, dict[str, Any]],
+        raw: dict[str, Any],
+    ) -> Any:
+        strawberry_info = info_class(_raw_info=info, _field=field)
+        kwargs = converted.get(call)
+        if kwargs is None:
+            kwargs = convert_arguments(
+                raw, arguments, scalar_registry=registry, config=config, info=strawberry_info
+            )
+            if all(isinstance(v, _IMMUTABLE) for v in kwargs.values()):
+                converted[call] = kwargs
+        kwargs = dict(kwargs)
+        for name in source_names:
+            kwargs[name] = source
+        if info_name is not None:
+            kwargs[info_name] = strawberry_info
+        return func(source, **kwargs) if pass_self else func(**kwargs)
+
+    return call

@@ -1,0 +1,498 @@
+"""Compiled execution plans: valid queries run without graphql-core's per-field bookkeeping.
+
+graphql-core decides again for every field of every item what the field is, which arguments it
+takes, how to complete its type and where errors go; for a page of ten customers with their
+states that is most of a request. A :class:`Plan` makes those decisions once per document,
+operation and value of the variables its ``@skip``/``@include`` read, and the
+:class:`PlannedExecution` extension runs it: fields without a resolver are read as attributes,
+fields with one go through the same strawberry resolver (permissions, argument conversion,
+``Info``) as graphql-core would call, with the same ``GraphQLResolveInfo``.
+
+Awaitables are gathered level by level, so DataLoaders still batch every load of one level.
+
+The plan handles the successful answer only. Anything else (an error anywhere, introspection, a
+mutation, a value that does not fit its type) makes it give up, and graphql-core runs the operation
+from the start instead, so error responses and their null propagation are graphql-core's own.
+``tests/test_api_plan.py`` runs every test query both ways and compares the responses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from operator import attrgetter
+from types import GeneratorType
+from typing import Any
+
+import strawberry
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLAbstractType,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+    is_abstract_type,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution import ExecutionResult
+from graphql.execution.collect_fields import FieldDetails, collect_fields, collect_subfields
+from graphql.execution.executor import Executor
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path, Undefined, is_iterable
+from strawberry.execution.is_awaitable import optimized_is_awaitable
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+
+from graphsvc.api.direct import direct_resolver
+
+# Types whose values were found not awaitable (awaitability is a matter of type, except for
+# generators): asked once per type, not once per value.
+_PLAIN: set[type] = {str, int, float, bool, type(None), list, tuple, dict}
+
+
+def _awaitable(value: Any) -> bool:
+    if optimized_is_awaitable(value):
+        return True
+    if not isinstance(value, GeneratorType):
+        _PLAIN.add(type(value))
+    return False
+
+
+class GiveUp(Exception):
+    """The plan does not answer this request; graphql-core runs it instead."""
+
+
+# -- the plan ------------------------------------------------------------------------------------
+
+
+class _Output:
+    """How a resolved value is completed for the type a field returns."""
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+        raise NotImplementedError
+
+
+@dataclass(slots=True)
+class _Leaf(_Output):
+    coerce: Callable[[Any], Any]
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+        if value is None or value is Undefined:
+            return None
+        coerced = self.coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise GiveUp
+        return coerced
+
+
+@dataclass(slots=True)
+class _NonNull(_Output):
+    inner: _Output
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+        completed = self.inner.complete(run, value, fld, path)
+        if completed is None:
+            raise GiveUp  # graphql-core reports the null and propagates it
+        return completed
+
+
+@dataclass(slots=True)
+class _List(_Output):
+    item: _Output
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+        if value is None or value is Undefined:
+            return None
+        if not is_iterable(value):
+            raise GiveUp
+        item = self.item
+        completed: list[Any] = []
+        for index, element in enumerate(value):
+            at = Path(path, index, None)
+            if type(element) not in _PLAIN and _awaitable(element):
+                completed.append(None)
+                run.later(element, item, completed, index, fld, at)
+            else:
+                completed.append(item.complete(run, element, fld, at))
+        return completed
+
+
+@dataclass(slots=True)
+class _Object(_Output):
+    type: GraphQLObjectType
+    fields: list[_Field]
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+        if value is None or value is Undefined:
+            return None
+        if self.type.is_type_of is not None:
+            accepted = self.type.is_type_of(value, run.info(fld, path))
+            if accepted is not True:
+                _discard([accepted])
+                raise GiveUp  # False, or an awaitable that graphql-core knows how to wait for
+        return run.fields(self, value, path)
+
+
+@dataclass(slots=True)
+class _Abstract(_Output):
+    type: GraphQLAbstractType
+    schema: GraphQLSchema
+    by_type: dict[str, _Object]
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+        if value is None or value is Undefined:
+            return None
+        resolve_type = self.type.resolve_type or run.executor.type_resolver
+        name = resolve_type(value, run.info(fld, path), self.type)
+        found = self.by_type.get(name) if isinstance(name, str) else None
+        if found is None:
+            _discard([name])
+            raise GiveUp
+        return found.complete(run, value, fld, path)
+
+
+_TYPENAME, _ATTRIBUTE, _RESOLVER, _DIRECT = range(4)
+
+
+@dataclass(slots=True, eq=False)
+class _Field:
+    key: str
+    kind: int
+    parent: GraphQLObjectType
+    field_def: GraphQLField | None  # None for __typename
+    details: list[FieldDetails]
+    nodes: list[FieldNode]
+    read: Callable[..., Any]
+    output: _Output
+    has_args: bool
+    needs_path: bool = True  # resolvers and objects below need their own path; leaves read do not
+
+
+@dataclass(slots=True)
+class Plan:
+    """The fields of one query operation, collected and typed once."""
+
+    root: _Object
+
+
+class _Compiler:
+    def __init__(self, executor: Executor[Any], strawberry_schema: strawberry.Schema | None) -> None:
+        self.executor = executor
+        self.schema = executor.schema
+        self.strawberry_schema = strawberry_schema
+
+    def operation(self) -> Plan:
+        ex = self.executor
+        root_type = self.schema.query_type
+        assert root_type is not None
+        collected = collect_fields(
+            self.schema, ex.fragments, ex.variable_values, root_type, ex.operation, ex.hide_suggestions
+        )
+        if collected.new_defer_usages or collected.forbidden_directive_instances:
+            raise GiveUp
+        return Plan(_Object(root_type, self.fields(root_type, collected.grouped_field_set)))
+
+    def fields(self, parent: GraphQLObjectType, grouped: dict[str, list[FieldDetails]]) -> list[_Field]:
+        found: list[_Field] = []
+        for key, details in grouped.items():
+            node = details[0].node
+            name = node.name.value
+            nodes = [d.node for d in details]
+            if name == "__typename":
+                found.append(
+                    _Field(key, _TYPENAME, parent, None, details, nodes, str, _Leaf(str), False, False)
+                )
+                continue
+            if name.startswith("__"):
+                raise GiveUp  # introspection is graphql-core's
+            field_def = self.schema.get_field(parent, name)
+            if field_def is None:
+                continue  # graphql-core leaves unknown fields out, too
+            if any(d.fragment_variable_values for d in details):
+                raise GiveUp
+            output = self.output(field_def.type, details)
+            has_args = bool(field_def.args or node.arguments)
+            read = _attribute(field_def)
+            if read is not None and not has_args:
+                leaf = isinstance(output, _Leaf) or (
+                    isinstance(output, _NonNull) and isinstance(output.inner, _Leaf)
+                )
+                found.append(
+                    _Field(key, _ATTRIBUTE, parent, field_def, details, nodes, read, output, False, not leaf)
+                )
+            elif (direct := direct_resolver(self.strawberry_schema, field_def)) is not None:
+                found.append(
+                    _Field(key, _DIRECT, parent, field_def, details, nodes, direct, output, has_args)
+                )
+            else:
+                resolve = field_def.resolve or self.executor.field_resolver
+                found.append(
+                    _Field(key, _RESOLVER, parent, field_def, details, nodes, resolve, output, has_args)
+                )
+        return found
+
+    def output(self, type_: GraphQLOutputType, details: list[FieldDetails]) -> _Output:
+        if is_non_null_type(type_):
+            assert isinstance(type_, GraphQLNonNull)
+            return _NonNull(self.output(type_.of_type, details))
+        if is_list_type(type_):
+            assert isinstance(type_, GraphQLList)
+            return _List(self.output(type_.of_type, details))
+        if is_leaf_type(type_):
+            return _Leaf(type_.coerce_output_value)
+        if is_object_type(type_):
+            assert isinstance(type_, GraphQLObjectType)
+            return self.object(type_, details)
+        if is_abstract_type(type_):
+            possible = self.schema.get_possible_types(type_)
+            by_type = {t.name: self.object(t, details) for t in possible}
+            return _Abstract(type_, self.schema, by_type)
+        raise GiveUp
+
+    def object(self, type_: GraphQLObjectType, details: list[FieldDetails]) -> _Object:
+        ex = self.executor
+        collected = collect_subfields(
+            self.schema, ex.fragments, ex.variable_values, ex.operation, type_, details, ex.hide_suggestions
+        )
+        if collected.new_defer_usages or collected.forbidden_directive_instances:
+            raise GiveUp
+        return _Object(type_, self.fields(type_, collected.grouped_field_set))
+
+
+def _attribute(field_def: GraphQLField) -> Callable[[Any], Any] | None:
+    """A plain attribute reader for a strawberry field without resolver, permissions or extensions
+    (what strawberry's own resolver for such a field reads); None for any other field."""
+    if not getattr(field_def.resolve, "_is_default", False):
+        return None
+    definition = (field_def.extensions or {}).get("strawberry-definition")
+    if definition is None or definition.default_resolver is not getattr:
+        return None
+    return attrgetter(definition.python_name)
+
+
+# -- running it ----------------------------------------------------------------------------------
+
+
+class _Run:
+    """One execution of a plan: the values resolved so far and the awaitables of the next level."""
+
+    __slots__ = ("args", "converted", "executor", "pending")
+
+    def __init__(self, executor: Executor[Any]) -> None:
+        self.executor = executor
+        self.pending: list[tuple[Awaitable[Any], _Output, Any, Any, _Field, Path | None]] = []
+        self.args: dict[_Field, dict[str, Any]] = {}
+        self.converted: dict[Any, dict[str, Any]] = {}  # see graphsvc.api.direct
+
+    def info(self, fld: _Field, path: Path | None) -> GraphQLResolveInfo[Any]:
+        assert fld.field_def is not None and path is not None
+        return self.executor.build_resolve_info(fld.field_def, fld.nodes, fld.parent, path)
+
+    def arguments(self, fld: _Field) -> dict[str, Any]:
+        # variables are the same for the whole request: coerce each field's arguments once (the
+        # resolvers get them as keyword arguments, never this dict itself)
+        if not fld.has_args:
+            return {}
+        found = self.args.get(fld)
+        if found is None:
+            ex = self.executor
+            assert fld.field_def is not None
+            found = get_argument_values(
+                fld.field_def, fld.nodes[0], ex.variable_values, None, ex.hide_suggestions
+            )
+            self.args[fld] = found
+        return found
+
+    def later(
+        self, pending: Awaitable[Any], output: _Output, into: Any, key: Any, fld: _Field, path: Path | None
+    ) -> None:
+        self.pending.append((pending, output, into, key, fld, path))
+
+    def fields(self, obj: _Object, source: Any, path: Path | None) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for fld in obj.fields:
+            key = fld.key
+            kind = fld.kind
+            if kind == _TYPENAME:
+                result[key] = obj.type.name
+                continue
+            at = Path(path, key, obj.type.name) if fld.needs_path else path
+            if kind == _ATTRIBUTE:
+                value = fld.read(source)
+            elif kind == _DIRECT:
+                value = fld.read(source, self.info(fld, at), self.converted, self.arguments(fld))
+            elif fld.has_args:
+                value = fld.read(source, self.info(fld, at), **self.arguments(fld))
+            else:
+                value = fld.read(source, self.info(fld, at))
+            if type(value) not in _PLAIN and _awaitable(value):
+                result[key] = None
+                self.pending.append((value, fld.output, result, key, fld, at))
+            else:
+                result[key] = fld.output.complete(self, value, fld, at)
+        return result
+
+    async def execute(self, plan: Plan, root: Any) -> dict[str, Any]:
+        try:
+            data = self.fields(plan.root, root, None)
+            while self.pending:
+                level, self.pending = self.pending, []
+                values = await asyncio.gather(*(p[0] for p in level), return_exceptions=True)
+                for (_, output, into, key, fld, path), value in zip(level, values, strict=True):
+                    if isinstance(value, BaseException):
+                        raise GiveUp from value
+                    into[key] = output.complete(self, value, fld, path)
+            return data
+        except BaseException:
+            _discard(p[0] for p in self.pending)
+            raise
+
+
+def _discard(pending: Iterable[Any]) -> None:
+    """Close coroutines that will never be awaited now (graphql-core runs their fields again)."""
+    for awaitable in pending:
+        if inspect.iscoroutine(awaitable):
+            awaitable.close()
+
+
+# -- the cache of plans and the extension --------------------------------------------------------
+
+
+def _directive_variables(document: DocumentNode) -> tuple[str, ...] | None:
+    """The variables ``@skip``/``@include`` read anywhere in the document (the fields a plan
+    collects depend on their values); None when the document has something plans do not handle."""
+    found: dict[str, None] = {}
+
+    def visit(selections: SelectionSetNode | None) -> None:
+        for sel in selections.selections if selections else ():
+            for directive in sel.directives or ():
+                for arg in directive.arguments or ():
+                    if isinstance(arg.value, VariableNode):
+                        found[arg.value.name.value] = None
+            if isinstance(sel, FieldNode | InlineFragmentNode):
+                visit(sel.selection_set)
+
+    for definition in document.definitions:
+        if isinstance(definition, FragmentDefinitionNode) and definition.variable_definitions:
+            return None
+        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
+            visit(definition.selection_set)
+    return tuple(found)
+
+
+@dataclass
+class Plans:
+    """The plans of documents seen recently (the parser cache hands back the same document object
+    for the same query text), for one schema."""
+
+    maxsize: int = 1024
+    compiled: int = 0  # plans made (tests check it is one per document and directive values)
+    answered: int = 0  # requests a plan answered
+    _found: dict[tuple[Any, ...], tuple[DocumentNode, Plan | None]] = field(default_factory=dict)
+    _variables: dict[int, tuple[DocumentNode, tuple[str, ...] | None]] = field(default_factory=dict)
+
+    def plan(
+        self, executor: Executor[Any], document: DocumentNode, schema: strawberry.Schema | None = None
+    ) -> Plan | None:
+        """The plan for the operation the executor runs; None when graphql-core must run it."""
+        seen = self._variables.get(id(document))
+        if seen is None or seen[0] is not document:
+            seen = (document, _directive_variables(document))
+            self._remember(self._variables, id(document), seen)
+        names = seen[1]
+        if names is None:
+            return None
+        coerced = executor.variable_values.coerced
+        key = (id(document), id(executor.operation), *(coerced.get(n) for n in names))
+        hit = self._found.get(key)
+        if hit is not None and hit[0] is document:
+            return hit[1]
+        self.compiled += 1
+        try:
+            plan: Plan | None = _Compiler(executor, schema).operation()
+        except (GiveUp, GraphQLError):
+            plan = None
+        self._remember(self._found, key, (document, plan))
+        return plan
+
+    def _remember(self, cache: dict[Any, Any], key: Any, value: Any) -> None:
+        if len(cache) >= self.maxsize:
+            cache.clear()
+        cache[key] = value
+
+    async def execute(self, ctx: ExecutionContext) -> ExecutionResult | None:
+        """The result of a valid query run by its plan; None when graphql-core must run it."""
+        document = ctx.graphql_document
+        schema = ctx.schema
+        if document is None or ctx.operation_type.value != OperationType.QUERY.value:
+            return None
+        if schema.config.enable_experimental_incremental_execution:
+            return None
+        built = schema.execution_context_class.build(
+            schema._schema,
+            document,
+            root_value=ctx.root_value,
+            context_value=ctx.context,
+            raw_variable_values=ctx.variables,
+            operation_name=ctx.operation_name,
+            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as strawberry passes it
+            operation_extensions=ctx.operation_extensions,
+        )
+        if isinstance(built, list):
+            return None  # variables that do not coerce: graphql-core reports them
+        plan = self.plan(built, document, schema)
+        if plan is None:
+            return None
+        try:
+            data = await _Run(built).execute(plan, ctx.root_value)
+        except Exception:  # a resolver failed: graphql-core runs the query again and reports it
+            return None
+        self.answered += 1
+        return ExecutionResult(data=data, errors=None)
+
+
+class PlannedExecution(SchemaExtension):
+    """Runs valid queries by their :class:`Plan`; graphql-core runs what a plan does not answer.
+
+    Needs every other extension to leave field resolution alone (no ``resolve`` hook): a plan does
+    not call them per field, so :func:`build_schema` refuses to combine them.
+    """
+
+    def __init__(self, plans: Plans) -> None:
+        self.plans = plans
+
+    @staticmethod
+    def beside(
+        others: Iterable[Callable[[], SchemaExtension]], plans: Plans
+    ) -> Callable[[], SchemaExtension]:
+        """The factory of the extension for a schema with ``others``; TypeError when one of them has
+        a ``resolve`` hook."""
+        for make in others:
+            if type(make()).resolve is not SchemaExtension.resolve:
+                raise TypeError(f"{type(make()).__name__} resolves fields: plans would not call it per field")
+        return lambda: PlannedExecution(plans)
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        ctx = self.execution_context
+        if ctx.result is None:
+            result = await self.plans.execute(ctx)
+            if result is not None:
+                ctx.result = result
+        yield
