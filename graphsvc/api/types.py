@@ -241,7 +241,9 @@ class Customer(Node):
         items, cursors, more = await fetch_page(fetch, size, after)
         return connection([Post.of(p) for p in items], cursors, more, after)
 
-    @field(description="Accounts that follow this one, by id.")
+    @field(
+        description="Accounts that follow this one, in a stable order (the embedded store: the order it first saw them)."
+    )
     async def followers(
         self,
         info: Info,
@@ -250,7 +252,9 @@ class Customer(Node):
     ) -> Connection[Customer]:
         return await self._neighbours(info.context.loaders.followers, info, first, after)
 
-    @field(description="Accounts (customers and brands) this one follows, by id.")
+    @field(
+        description="Accounts (customers and brands) this one follows, in a stable order (the embedded store: the order it first saw them)."
+    )
     async def following(
         self,
         info: Info,

@@ -179,7 +179,9 @@ class Store(Protocol):
     ) -> dict[str, Page[Post]]:
         """One page of interactions per customer, in one call (``flt.customer_id`` is ignored)."""
 
-    def list_followers(self, account_id: str, first: int, after: str | None = None) -> Page[Account]: ...
+    def list_followers(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
+        """The accounts following ``account_id``, paged in the backend's own stable order (SQLite:
+        the order the store first saw each account, so a page costs the same for a hub; Neo4j: id)."""
 
     def list_followers_many(
         self, account_ids: Sequence[str], first: int, after: str | None = None

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from graphsvc.errors import ConfigError, StoreUnavailable
+from graphsvc.errors import BadUserInput, ConfigError, StoreUnavailable
 from graphsvc.model import (
     Account,
     AccountIds,
@@ -65,6 +65,9 @@ from graphsvc.stores.sqlite_rows import (
 from graphsvc.stores.sqlite_schema import migrate
 from graphsvc.stores.sqlite_states import record_labels
 from graphsvc.stores.times import dt, ts
+
+# Owners whose neighbour pages one statement reads (one UNION ALL arm each; SQLite allows 500).
+_ARMS = 200
 
 if TYPE_CHECKING:  # the module loads numba: imported where it is used
     from graphsvc.stores.sqlite_follows import AccountNumbers
@@ -526,24 +529,34 @@ class SqliteStore:
     def _neighbours(
         self, owners: list[str], first: int, after: str | None, *, mine: str, theirs: str
     ) -> dict[str, Page[Account]]:
+        # Pages go in account number order (the order the store first saw each account), which is
+        # the key order of the edge table: a page is a range scan of ``first + 1`` rows however
+        # many followers an account has (by id, a page of a 76,000-follower account took 22 ms).
         check_first(first)
-        params: list[Any] = list(owners)
-        extra = ""
+        start = 0  # account numbers start at 1
         if after is not None:
-            extra = " AND a.id > ?"
-            params.append(decode_cursor(after)[0])
+            (start,) = decode_cursor(after)
+            if not isinstance(start, int):
+                raise BadUserInput(f"cursor {after!r} is not valid; pass the endCursor of a previous page")
         table = "followers" if mine == "dst" else "follows"  # the one whose key starts with ``mine``
-        select = (
-            f"SELECT {ACCOUNT_COLUMNS}, me.id FROM accounts me JOIN {table} f ON f.{mine} = me.n"
-            f" JOIN accounts a ON a.n = f.{theirs} WHERE me.id IN ({marks(len(owners))}){extra}"
+        arm = (
+            f"SELECT * FROM (SELECT ? AS owner, f.{theirs} AS n FROM accounts me JOIN {table} f"
+            f" ON f.{mine} = me.n WHERE me.id = ? AND f.{theirs} > ? ORDER BY f.{theirs} LIMIT ?)"
         )
-        rows = self._all(*top_per_group(select, "a.id", "me.id", owners, first, params))
+        rows: list[Any] = []
+        for chunk in chunks(owners, _ARMS):
+            pages = " UNION ALL ".join([arm] * len(chunk))
+            rows += self._all(
+                f"SELECT {ACCOUNT_COLUMNS}, a.n, page.owner FROM ({pages}) page JOIN accounts a ON a.n = page.n"
+                " ORDER BY a.n",
+                [value for owner in chunk for value in (owner, owner, start, first + 1)],
+            )
         return pages_by_owner(
-            without_rank(rows, owners),
+            rows,
             owners,
             first,
             owner_of=lambda r: r[-1],
-            key_of=lambda r: [r[0]],
+            key_of=lambda r: [r[-2]],
             convert=account_from,
         )
 
