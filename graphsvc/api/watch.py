@@ -34,7 +34,6 @@ class StoreWatch:
         self.graph = graph
         self.interval = interval  # 0: only when poked
         self.seq: int | None = None  # the feed position passed on so far (None: not read yet)
-        self.polls = 0
         self._poked = asyncio.Event()
 
     def poke(self) -> None:
@@ -60,7 +59,6 @@ class StoreWatch:
         The first poll only takes note of where the feed stands: history is not replayed."""
         store = self.calls.store
         marks = await self.calls(store.feed_marks)
-        self.polls += 1
         if self.seq is None:
             self.seq = marks.state_changes
         while self.seq < marks.state_changes:
