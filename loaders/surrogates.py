@@ -45,7 +45,7 @@ def surrogate_reason(value: str, name: str) -> str:
     """Why a record whose ``name`` field is ``value`` (holding a lone surrogate) is rejected."""
     return (
         f"{name} {value!r} contains a lone surrogate (a bad \\u escape), which is not a character;"
-        " fix the escape or re-export the file"
+        " fix the escape where the data was written"
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
@@ -92,6 +93,34 @@ def test_api_mark_responded_returns_the_post_with_its_delay(api: Server) -> None
     assert later["response"]["delay"] == 5400.0  # the earliest answer wins
     missing = api.post('mutation { markResponded(postId: "x:999") { id } }', role="writer")
     assert codes_of(missing) == ["NOT_FOUND"]
+
+
+def test_api_mutations_take_lone_surrogate_escapes_as_bad_input_or_replace_them_in_text(api: Server) -> None:
+    # A raw body: json.dumps would not write a lone surrogate escape, a careless client might.
+    body = (
+        '{"query": "mutation($m: [MentionInput!]!, $e: [FollowInput!]!) { ingestMentions(mentions: $m) '
+        '{ accepted rejected errors { index code message } } addFollows(edges: $e) { accepted rejected } }",'
+        ' "variables": {"m": [{"id": "x:701", "authorId": "x:7", "text": "bad \\ud800 escape", '
+        '"createdAt": "2024-05-01T10:00:00Z"}, {"id": "x:70\\udc00", "authorId": "x:7", "text": "hi", '
+        '"createdAt": "2024-05-01T10:00:00Z"}], "e": [{"follower": "x:\\ud83d", "followee": "x:7"}]}}'
+    )
+    response = httpx.post(
+        f"{api.url}/graphql",
+        content=body.encode(),
+        headers={"content-type": "application/json", "authorization": f"Bearer {api.keys['writer']}"},
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    result = data["ingestMentions"]
+    assert (result["accepted"], result["rejected"]) == (1, 1)
+    [error] = result["errors"]
+    assert error["index"] == 1 and error["code"] == "BAD_USER_INPUT" and "lone surrogate" in error["message"]
+    assert (data["addFollows"]["accepted"], data["addFollows"]["rejected"]) == (0, 1)
+    store = open_store(api.store_url)
+    try:
+        assert store.get_posts(["x:701"])["x:701"].text == "bad \ufffd escape"
+    finally:
+        store.close()
 
 
 def ws_url(api: Server) -> str:

@@ -129,11 +129,12 @@ async def read_params(request: Request) -> dict[str, Any]:
 
 
 def _encode(body: Mapping[str, Any]) -> bytes:
-    """Compact UTF-8 JSON; orjson, or json for what orjson cannot write (integers past 64 bits)."""
+    """Compact UTF-8 JSON; orjson, or json for what orjson cannot write (integers past 64 bits, or
+    a lone surrogate a client sent in a string that comes back in the answer: ``\\ud800``)."""
     try:
         return orjson.dumps(body)
     except TypeError:
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
 
 
 class GraphQLHTTP:

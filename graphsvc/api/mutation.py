@@ -14,6 +14,8 @@ from graphsvc.api.permissions import WRITE
 from graphsvc.api.types import Post, StateChange
 from graphsvc.errors import BadUserInput, NotFound
 from graphsvc.model import Account, Mention, platform_of
+from loaders.fields import FieldError
+from loaders.surrogates import has_lone_surrogate, surrogate_reason, valid_mention
 
 MAX_ITEMS = 5_000
 
@@ -76,6 +78,8 @@ def _check_size(items: list[object], what: str) -> None:
 
 
 def _qualified(value: str, field: str) -> str | None:
+    if has_lone_surrogate(value):  # a bad \u escape in the request body; the store cannot hold it
+        return surrogate_reason(value, field)
     try:
         platform_of(value)
     except ValueError:
@@ -92,7 +96,7 @@ def to_mention(item: MentionInput) -> Mention:
     if not item.text.strip():
         raise BadUserInput("text is empty; a mention needs its text")
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
-    return Mention(
+    mention = Mention(
         id=item.id,
         author=Account(
             id=item.author_id,
@@ -108,6 +112,10 @@ def to_mention(item: MentionInput) -> Mention:
         mentions=tuple(m.lstrip("@") for m in item.mentions),
         author_is_brand=item.author_is_brand,
     )
+    try:
+        return valid_mention(mention)  # lone surrogates: replaced in text, refused in ids and handles
+    except FieldError as exc:
+        raise BadUserInput(str(exc)) from None
 
 
 @strawberry.type(
