@@ -1,36 +1,27 @@
 """The embedded default store: one SQLite file in WAL mode, durable and zero set-up.
 
-Each thread gets its own connection (SQLite connections are not shared across threads); writes
-are batched with ``executemany`` inside one transaction per call, or per :meth:`SqliteStore.batch`.
+Writes are batched (JSON arrays unpacked by SQLite, or ``executemany``) inside one transaction
+per call, or per :meth:`SqliteStore.batch`. Connections live in :mod:`~graphsvc.stores.sqlite_base`,
+the follow graph in :mod:`~graphsvc.stores.sqlite_graph`.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-import weakref
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 import orjson
 
-from graphsvc.errors import BadUserInput, ConfigError, StoreUnavailable
 from graphsvc.model import (
     Account,
-    AccountIds,
     ApiKey,
     Brand,
     Classification,
     CustomerState,
     CustomerType,
-    Follow,
-    FollowBatch,
     Metrics,
     Post,
     StateChange,
@@ -47,6 +38,7 @@ from graphsvc.stores.base import (
     StateChangeFilter,
 )
 from graphsvc.stores.paging import check_first, decode_cursor, make_page, pages_by_owner
+from graphsvc.stores.sqlite_graph import SqliteFollowGraph
 from graphsvc.stores.sqlite_rows import (
     ACCOUNT_COLUMNS,
     METRIC_COLUMN,
@@ -56,99 +48,19 @@ from graphsvc.stores.sqlite_rows import (
     chunks,
     json_rows,
     marks,
-    path_from_url,
     post_from,
     state_change_from,
     top_per_group,
     without_rank,
 )
-from graphsvc.stores.sqlite_schema import migrate
 from graphsvc.stores.sqlite_states import record_labels
 from graphsvc.stores.times import dt, ts
 
-# Owners whose neighbour pages one statement reads (one UNION ALL arm each; SQLite allows 500).
-_ARMS = 200
 
-if TYPE_CHECKING:  # the module loads numba: imported where it is used
-    from graphsvc.stores.sqlite_follows import AccountNumbers
-
-
-class SqliteStore:
-    """The :class:`~graphsvc.stores.base.Store` on one SQLite file."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.path = Path(path_from_url(url))
-        if self.path.parent and not self.path.parent.exists():
-            raise ConfigError(f"directory {self.path.parent} does not exist; create it or pick another path")
-        self._local = threading.local()
-        self._depth = threading.local()
-        self.migrate()
-
-    # -- connections and transactions -------------------------------------------------------------
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-                # 16 KiB pages for a new file (SQLite keeps an existing file's): bulk follow
-                # loads measured 15-20% faster than with the 4 KiB default.
-                conn.execute("PRAGMA page_size=16384")
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("PRAGMA foreign_keys=OFF")
-                conn.execute("PRAGMA cache_size=-65536")
-                conn.execute("PRAGMA temp_store=MEMORY")
-                # Checkpoint the WAL every ~40 MB instead of every 4 MB: a load batch writes more
-                # than 4 MB, and each checkpoint is an fsync and a copy of pages soon rewritten.
-                conn.execute("PRAGMA wal_autocheckpoint=10000")
-            except sqlite3.Error as exc:
-                raise StoreUnavailable(f"cannot open SQLite store {self.path}: {exc}") from exc
-            self._local.conn = conn
-        return conn
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Make every write inside one atomic transaction (nesting joins the outer one)."""
-        conn = self._conn()
-        depth = getattr(self._depth, "n", 0)
-        if depth:
-            self._depth.n = depth + 1
-            try:
-                yield
-            finally:
-                self._depth.n = depth
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        self._depth.n = 1
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK")
-            self._numbered().clear()  # numbers given to accounts in this transaction are void
-            raise
-        else:
-            conn.execute("COMMIT")
-        finally:
-            self._depth.n = 0
-
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
-
-    def migrate(self) -> int:
-        return migrate(self._conn())
-
-    def ping(self) -> None:
-        try:
-            self._conn().execute("SELECT 1 FROM schema_version LIMIT 1").fetchone()
-        except sqlite3.Error as exc:
-            raise StoreUnavailable(f"SQLite store {self.path} does not answer: {exc}") from exc
-
-    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self._conn().execute(sql, params).fetchall()
+class SqliteStore(SqliteFollowGraph):
+    """The :class:`~graphsvc.stores.base.Store` on one SQLite file: connections and transactions
+    in :class:`~graphsvc.stores.sqlite_base.SqliteConnections`, the follow graph in
+    :class:`~graphsvc.stores.sqlite_graph.SqliteFollowGraph`, the rest here."""
 
     # -- writes ------------------------------------------------------------------------------------
     def upsert_brands(self, brands: Iterable[Brand]) -> int:
@@ -282,43 +194,6 @@ class SqliteStore:
                 " AND (posts.responded_at IS NULL OR posts.responded_at > a.created_at)",
                 (json_rows(list(answers.items())),),
             )
-
-    def upsert_follows(self, follows: Iterable[Follow | tuple[str, str]]) -> int:
-        edges = ((f.follower, f.followee) if isinstance(f, Follow) else f for f in follows)
-        return self.upsert_follow_batches([FollowBatch.of(edges)])
-
-    def upsert_follow_batches(self, batches: Sequence[FollowBatch]) -> int:
-        from graphsvc.stores.sqlite_follows import write_follows  # loads numba: only when asked
-
-        if not any(len(b) for b in batches):
-            return 0
-        with self.batch():
-            conn = self._conn()
-            numbered = [(self._numbers(conn, b), b) for b in batches]
-            src = np.concatenate([numbers[b.src] for numbers, b in numbered])
-            dst = np.concatenate([numbers[b.dst] for numbers, b in numbered])
-            others = src != dst  # ids differ exactly when numbers do: this drops the self-follows
-            return write_follows(conn, src[others], dst[others])
-
-    def _numbers(self, conn: sqlite3.Connection, batch: FollowBatch) -> npt.NDArray[np.int64]:
-        """Account numbers for the codes of ``batch``; an id is looked up (or created) once per
-        :class:`AccountIds` while this thread's transactions commit."""
-        from graphsvc.stores.sqlite_follows import AccountNumbers
-
-        needed = 1 + max(int(batch.src.max(initial=-1)), int(batch.dst.max(initial=-1)))
-        cache = self._numbered()
-        numbers = cache.get(batch.ids)
-        if numbers is None:
-            numbers = cache[batch.ids] = AccountNumbers()
-        return numbers.upto(conn, batch.ids, needed)
-
-    def _numbered(self) -> weakref.WeakKeyDictionary[AccountIds, AccountNumbers]:
-        cache: weakref.WeakKeyDictionary[AccountIds, AccountNumbers] | None = getattr(
-            self._local, "numbered", None
-        )
-        if cache is None:
-            cache = self._local.numbered = weakref.WeakKeyDictionary()
-        return cache
 
     def record_classifications(self, labels: Iterable[tuple[str, Classification]]) -> tuple[StateChange, ...]:
         rows = list(labels)
@@ -510,56 +385,6 @@ class SqliteStore:
             convert=post_from,
         )
 
-    def list_followers(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
-        return self._neighbours([account_id], first, after, mine="dst", theirs="src")[account_id]
-
-    def list_following(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
-        return self._neighbours([account_id], first, after, mine="src", theirs="dst")[account_id]
-
-    def list_followers_many(
-        self, account_ids: Sequence[str], first: int, after: str | None = None
-    ) -> dict[str, Page[Account]]:
-        return self._neighbours(list(dict.fromkeys(account_ids)), first, after, mine="dst", theirs="src")
-
-    def list_following_many(
-        self, account_ids: Sequence[str], first: int, after: str | None = None
-    ) -> dict[str, Page[Account]]:
-        return self._neighbours(list(dict.fromkeys(account_ids)), first, after, mine="src", theirs="dst")
-
-    def _neighbours(
-        self, owners: list[str], first: int, after: str | None, *, mine: str, theirs: str
-    ) -> dict[str, Page[Account]]:
-        # Pages go in account number order (the order the store first saw each account), which is
-        # the key order of the edge table: a page is a range scan of ``first + 1`` rows however
-        # many followers an account has (by id, a page of a 76,000-follower account took 22 ms).
-        check_first(first)
-        start = 0  # account numbers start at 1
-        if after is not None:
-            (start,) = decode_cursor(after)
-            if not isinstance(start, int):
-                raise BadUserInput(f"cursor {after!r} is not valid; pass the endCursor of a previous page")
-        table = "followers" if mine == "dst" else "follows"  # the one whose key starts with ``mine``
-        arm = (
-            f"SELECT * FROM (SELECT ? AS owner, f.{theirs} AS n FROM accounts me JOIN {table} f"
-            f" ON f.{mine} = me.n WHERE me.id = ? AND f.{theirs} > ? ORDER BY f.{theirs} LIMIT ?)"
-        )
-        rows: list[Any] = []
-        for chunk in chunks(owners, _ARMS):
-            pages = " UNION ALL ".join([arm] * len(chunk))
-            rows += self._all(
-                f"SELECT {ACCOUNT_COLUMNS}, a.n, page.owner FROM ({pages}) page JOIN accounts a ON a.n = page.n"
-                " ORDER BY a.n",
-                [value for owner in chunk for value in (owner, owner, start, first + 1)],
-            )
-        return pages_by_owner(
-            rows,
-            owners,
-            first,
-            owner_of=lambda r: r[-1],
-            key_of=lambda r: [r[-2]],
-            convert=account_from,
-        )
-
     def list_state_changes(
         self, flt: StateChangeFilter, first: int, after: str | None = None
     ) -> Page[StateChange]:
@@ -638,23 +463,6 @@ class SqliteStore:
                 (brand,),
             )
         return tuple(r[0] for r in rows)
-
-    def iter_follows(self, batch_size: int = 100_000) -> Iterator[list[tuple[str, str]]]:
-        # A private connection: the caller may interleave other store calls while iterating.
-        conn = sqlite3.connect(self.path, timeout=30.0)
-        try:
-            cursor = conn.execute(
-                "SELECT s.id, d.id FROM follows f JOIN accounts s ON s.n = f.src JOIN accounts d ON d.n = f.dst"
-            )
-            while batch := cursor.fetchmany(batch_size):
-                yield batch
-        finally:
-            conn.close()
-
-    def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowBatch]:
-        from graphsvc.stores.sqlite_follows import read_follow_codes  # loads numba: only when asked
-
-        return read_follow_codes(self.path, batch_size)
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]:
         found: dict[str, Metrics] = {}
