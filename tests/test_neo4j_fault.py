@@ -17,7 +17,8 @@ import pytest
 from graphsvc.errors import StoreUnavailable
 from graphsvc.stores import open_store
 from graphsvc.stores.base import InteractionFilter
-from graphsvc.stores.neo4j import REQUEST_BUDGET, Neo4jStore
+from graphsvc.stores.neo4j import Neo4jStore
+from graphsvc.stores.neo4j_session import REQUEST_BUDGET
 
 
 @pytest.fixture

@@ -13,34 +13,20 @@ no ``neo4j.Record`` leaves this module. :meth:`Neo4jStore.batch` groups nothing:
 is its own transaction (each chunk of :data:`WRITE_BATCH` rows, for big calls).
 
 The driver is set up to give up on an unreachable or hung server quickly (see
-:data:`DRIVER_CONFIG`): a call then fails with :class:`~graphsvc.errors.StoreUnavailable` within
-5 s, which ``/readyz`` reports through :meth:`Neo4jStore.ping`.
+:mod:`graphsvc.stores.neo4j_session`): a call then fails with
+:class:`~graphsvc.errors.StoreUnavailable` within 5 s, which ``/readyz`` reports through
+:meth:`Neo4jStore.ping`.
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import chain
-from typing import Any, TypeVar
 
-from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction
-from neo4j.exceptions import (
-    AuthError,
-    ConfigurationError,
-    ConnectionAcquisitionTimeoutError,
-    ConstraintError,
-    DriverError,
-    Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
-)
+from neo4j import ManagedTransaction
 
-from graphsvc import __version__
-from graphsvc.errors import ConfigError, SchemaVersionError, StoreError, StoreUnavailable
+from graphsvc.errors import StoreError
 from graphsvc.model import (
     Account,
     AccountIds,
@@ -57,7 +43,7 @@ from graphsvc.model import (
     Stats,
     brand_key,
 )
-from graphsvc.stores import cypher, neo4j_schema
+from graphsvc.stores import cypher
 from graphsvc.stores.base import (
     CustomerFilter,
     CustomerOrder,
@@ -89,12 +75,9 @@ from graphsvc.stores.neo4j_rows import (
     state_change_from,
     thread_links,
 )
-from graphsvc.stores.neo4j_url import Neo4jSettings, parse_url
+from graphsvc.stores.neo4j_session import Neo4jConnections, Work, execute, fetch, query_rows
 from graphsvc.stores.paging import check_first, decode_cursor, make_page, pages_by_owner
 from graphsvc.stores.times import ts
-
-R = TypeVar("R")
-Work = Callable[[ManagedTransaction], R]
 
 # Rows per UNWIND transaction. Packing a 10k-post batch costs 20-40 ms with neo4j-rust-ext here
 # (0.4-0.8 s without; bench/neo4j_ingest.py); server-side rows/s per batch size come from the same
@@ -104,18 +87,6 @@ WRITE_BATCH = 5_000
 FOLLOW_BATCH = 10_000
 # Follower accounts per page when streaming FOLLOWS for the analytics projection.
 FOLLOWS_PAGE_ACCOUNTS = 2_000
-# A managed transaction makes at least two attempts when the first fails to connect, so the worst
-# case for a hung server is acquire (1.5 s) + retry delay (<= 1.2 s) + acquire (1.5 s) ~ 4.2 s. A
-# transient server error (a deadlock, a leader switch) is retried for about 1 s: 2 or 3 attempts.
-REQUEST_BUDGET = 5.0
-DRIVER_CONFIG: dict[str, Any] = {
-    "connection_timeout": 1.0,  # TCP connect (and TLS) of one connection
-    "connection_acquisition_timeout": 1.5,  # the whole acquisition: pool wait, connect, handshake
-    "max_transaction_retry_time": 1.0,
-    "user_agent": f"graphsvc/{__version__}",
-    # Deprecations and hints are caught before release by the Cypher lint, not at run time.
-    "notifications_min_severity": "OFF",
-}
 METRIC_PROPERTY = {
     CustomerOrder.REACH1: "reach1",
     CustomerOrder.REACH2: "reach2",
@@ -123,124 +94,9 @@ METRIC_PROPERTY = {
 }
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
-
-
-def _fetch(query: str, **params: Any) -> Work[list[Row]]:
-    """A transaction function returning every row of ``query`` as a plain dict."""
-
-    def work(tx: ManagedTransaction) -> list[Row]:
-        return [record.data() for record in tx.run(query, params)]
-
-    return work
-
-
-def _rows(tx: ManagedTransaction, query: str, **params: Any) -> list[Row]:
-    return _fetch(query, **params)(tx)
-
-
-def _execute(tx: ManagedTransaction, query: str, **params: Any) -> None:
-    tx.run(query, params).consume()
-
-
-class Neo4jStore:
-    """The :class:`~graphsvc.stores.base.Store` on a Neo4j 5 database."""
-
-    def __init__(self, url: str, env: Mapping[str, str] | None = None, *, apply_schema: bool = True) -> None:
-        """Make the driver; nothing touches the network until the first call.
-
-        ``apply_schema=False`` skips applying constraints and indexes on first use, for users
-        without schema privileges (run ``graphsvc migrate`` as an admin instead)."""
-        self.url = url
-        self.settings: Neo4jSettings = parse_url(url, os.environ if env is None else env)
-        auth = (self.settings.user, self.settings.password or "") if self.settings.user else None
-        try:
-            self._driver: Driver = GraphDatabase.driver(self.settings.uri, auth=auth, **DRIVER_CONFIG)
-        except (ConfigurationError, ValueError) as exc:
-            raise ConfigError(f"cannot use store URL {self.settings.display}: {exc}") from exc
-        self._schema_lock = threading.Lock()
-        self._schema_ready = not apply_schema
-
-    # -- connections, transactions, errors ----------------------------------------------------------
-    @contextmanager
-    def _translated(self, what: str) -> Iterator[None]:
-        """Re-raise driver errors as graphsvc's own, saying what failed and what to do."""
-        where = self.settings.display
-        try:
-            yield
-        except AuthError as exc:
-            raise StoreUnavailable(
-                f"Neo4j at {where} refused user {self.settings.user!r} ({exc.message}) while trying to "
-                f"{what}; fix the user and password in the store URL or GRAPHSVC_NEO4J_USER and "
-                "GRAPHSVC_NEO4J_PASSWORD"
-            ) from exc
-        except (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError) as exc:
-            raise StoreUnavailable(
-                f"Neo4j at {where} did not answer within {REQUEST_BUDGET:g} s while trying to {what} "
-                f"({_one_line(exc)}); check that the server is running and reachable, then retry"
-            ) from exc
-        except ConstraintError as exc:
-            raise StoreError(f"Neo4j at {where} refused to {what}: {exc.message}") from exc
-        except Neo4jError as exc:
-            if "TransactionTimedOut" in (exc.code or ""):
-                raise StoreUnavailable(
-                    f"Neo4j at {where} timed out while trying to {what}; retry, or raise the server's "
-                    "db.transaction.timeout"
-                ) from exc
-            raise StoreError(f"Neo4j at {where} failed to {what}: {exc.code}: {exc.message}") from exc
-        except DriverError as exc:
-            raise StoreError(f"the Neo4j driver failed to {what} at {where}: {_one_line(exc)}") from exc
-
-    def _session_run(self, mode: str, work: Work[R]) -> R:
-        with self._driver.session(database=self.settings.database, default_access_mode=mode) as session:
-            if mode == READ_ACCESS:
-                return session.execute_read(work)
-            return session.execute_write(work)
-
-    def _read(self, work: Work[R], what: str) -> R:
-        self._ensure_schema()
-        with self._translated(what):
-            return self._session_run(READ_ACCESS, work)
-
-    def _write(self, work: Work[R], what: str) -> R:
-        self._ensure_schema()
-        with self._translated(what):
-            return self._session_run(WRITE_ACCESS, work)
-
-    def _ensure_schema(self) -> None:
-        """Apply the schema on first use, so opening a store never blocks on the network."""
-        if self._schema_ready:
-            return
-        with self._schema_lock:
-            if not self._schema_ready:
-                self.migrate()
-
-    def migrate(self) -> int:
-        """Apply every constraint and index (idempotent); returns the schema version found before."""
-        with self._translated("apply the graphsvc schema"):
-            with self._driver.session(database=self.settings.database) as session:
-                for _name, statement in neo4j_schema.statements():
-                    session.run(statement).consume()
-            found = self._session_run(WRITE_ACCESS, _check_schema_version)
-        self._schema_ready = True
-        return found
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Nothing to group: each write call is its own transaction on Neo4j."""
-        yield
-
-    def close(self) -> None:
-        self._driver.close()
-
-    def ping(self) -> None:
-        self._read(_fetch(cypher.PING), "answer a ping")
-
-    def delete_everything(self) -> None:
-        """Delete every node and relationship (the schema stays). For test databases only."""
-        while self._write(_fetch(cypher.DELETE_SOME_NODES, limit=10_000), "wipe the database")[0]["deleted"]:
-            pass
+class Neo4jStore(Neo4jConnections):
+    """The :class:`~graphsvc.stores.base.Store` on a Neo4j 5 database (the driver, transactions
+    and error translation in :class:`~graphsvc.stores.neo4j_session.Neo4jConnections`)."""
 
     # -- writes ----------------------------------------------------------------------------------------
     def upsert_brands(self, brands: Iterable[Brand]) -> int:
@@ -249,13 +105,13 @@ class Neo4jStore:
             return 0
 
         def work(tx: ManagedTransaction) -> None:
-            found = _rows(tx, cypher.GET_BRAND_ALIASES, keys=[b.key for b in rows])
+            found = query_rows(tx, cypher.GET_BRAND_ALIASES, keys=[b.key for b in rows])
             stored = {row["key"]: row["aliases"] for row in found}
-            _execute(tx, cypher.UPSERT_BRANDS, rows=brand_rows(rows, stored))
+            execute(tx, cypher.UPSERT_BRANDS, rows=brand_rows(rows, stored))
             ids = list(dict.fromkeys(h for b in rows for h in b.handles))
-            accounts = _rows(tx, cypher.GET_ACCOUNTS, ids=ids)
+            accounts = query_rows(tx, cypher.GET_ACCOUNTS, ids=ids)
             handled = {row["account"]["id"] for row in accounts if row["account"]["handle"] is not None}
-            _execute(tx, cypher.UPSERT_ACCOUNTS, rows=brand_account_rows(rows, handled))
+            execute(tx, cypher.UPSERT_ACCOUNTS, rows=brand_account_rows(rows, handled))
 
         self._write(work, "upsert brands")
         return len(rows)
@@ -263,7 +119,7 @@ class Neo4jStore:
     def upsert_accounts(self, accounts: Iterable[Account]) -> int:
         rows = [account_row(a) for a in accounts]
         for chunk in chunked(rows, WRITE_BATCH):
-            self._write(_fetch(cypher.UPSERT_ACCOUNTS, rows=chunk), "upsert accounts")
+            self._write(fetch(cypher.UPSERT_ACCOUNTS, rows=chunk), "upsert accounts")
         return len(rows)
 
     def upsert_posts(self, posts: Iterable[Post]) -> int:
@@ -289,54 +145,54 @@ class Neo4jStore:
         def work(tx: ManagedTransaction) -> tuple[StateChange, ...]:
             pairs: set[tuple[str, str]] = set()
             for chunk in chunked(rows, WRITE_BATCH):
-                _execute(tx, cypher.SET_CLASSIFICATIONS, rows=chunk)
+                execute(tx, cypher.SET_CLASSIFICATIONS, rows=chunk)
                 ids = [row["id"] for row in chunk]
-                pairs.update((r["customer"], r["brand"]) for r in _rows(tx, cypher.STATE_PAIRS, ids=ids))
+                pairs.update((r["customer"], r["brand"]) for r in query_rows(tx, cypher.STATE_PAIRS, ids=ids))
             params = [{"customer": c, "brand": b} for c, b in sorted(pairs)]
             plan = plan_states(
                 sorted(pairs),
-                _rows(tx, cypher.STATE_HISTORIES, pairs=params),
-                _rows(tx, cypher.EXISTING_STATE_CHANGES, pairs=params),
+                query_rows(tx, cypher.STATE_HISTORIES, pairs=params),
+                query_rows(tx, cypher.EXISTING_STATE_CHANGES, pairs=params),
             )
-            _execute(tx, cypher.DELETE_STATE_CHANGES, rows=plan.delete_changes)
+            execute(tx, cypher.DELETE_STATE_CHANGES, rows=plan.delete_changes)
             if plan.put_changes:
-                _execute(tx, cypher.MERGE_STATE_CHANGES, rows=plan.put_changes)
-            _execute(tx, cypher.SET_STATES, rows=plan.put_states)
-            _execute(tx, cypher.DELETE_STATES, rows=plan.delete_states)
+                execute(tx, cypher.MERGE_STATE_CHANGES, rows=plan.put_changes)
+            execute(tx, cypher.SET_STATES, rows=plan.put_states)
+            execute(tx, cypher.DELETE_STATES, rows=plan.delete_states)
             return plan.created
 
         return self._write(work, "record classifications")
 
     def mark_responded(self, post_id: str, at: datetime) -> Post | None:
-        self._write(_fetch(cypher.MARK_RESPONDED, id=post_id, at=ts(at)), "mark a post responded")
+        self._write(fetch(cypher.MARK_RESPONDED, id=post_id, at=ts(at)), "mark a post responded")
         return self.get_posts([post_id]).get(post_id)
 
     def put_metrics(self, metrics: Iterable[Metrics]) -> int:
         rows = [metrics_row(m) for m in metrics]
         for chunk in chunked(rows, WRITE_BATCH):
-            self._write(_fetch(cypher.PUT_METRICS, rows=chunk), "store metrics")
+            self._write(fetch(cypher.PUT_METRICS, rows=chunk), "store metrics")
         return len(rows)
 
     # -- reads -----------------------------------------------------------------------------------------
     def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]:
-        rows = self._read(_fetch(cypher.GET_ACCOUNTS, ids=list(dict.fromkeys(ids))), "read accounts")
+        rows = self._read(fetch(cypher.GET_ACCOUNTS, ids=list(dict.fromkeys(ids))), "read accounts")
         return {row["account"]["id"]: account_from(row["account"]) for row in rows}
 
     def get_brands(self, keys: Sequence[str]) -> dict[str, Brand]:
         names = [{"key": key, "alias": brand_key(key)} for key in dict.fromkeys(keys)]
-        rows = self._read(_fetch(cypher.GET_BRANDS, names=names), "read brands")
+        rows = self._read(fetch(cypher.GET_BRANDS, names=names), "read brands")
         return {row["asked"]: brand_from(row) for row in rows}
 
     def list_brands(self) -> tuple[Brand, ...]:
-        return tuple(brand_from(row) for row in self._read(_fetch(cypher.LIST_BRANDS), "list brands"))
+        return tuple(brand_from(row) for row in self._read(fetch(cypher.LIST_BRANDS), "list brands"))
 
     def get_posts(self, ids: Sequence[str]) -> dict[str, Post]:
-        rows = self._read(_fetch(cypher.GET_POSTS, ids=list(dict.fromkeys(ids))), "read posts")
+        rows = self._read(fetch(cypher.GET_POSTS, ids=list(dict.fromkeys(ids))), "read posts")
         return {row["post"]["id"]: post_from(row["post"]) for row in rows}
 
     def replies_to(self, post_ids: Sequence[str]) -> dict[str, tuple[Post, ...]]:
         found: dict[str, list[Post]] = {pid: [] for pid in post_ids}
-        rows = self._read(_fetch(cypher.REPLIES_TO, ids=list(dict.fromkeys(post_ids))), "read replies")
+        rows = self._read(fetch(cypher.REPLIES_TO, ids=list(dict.fromkeys(post_ids))), "read replies")
         for row in rows:
             reply = post_from(row["post"])
             found[reply.in_reply_to or ""].append(reply)
@@ -355,7 +211,7 @@ class Neo4jStore:
             after_key, after_id = (cursor[0], cursor[1]) if metric else (None, cursor[0])
         prefix = flt.handle_prefix.lower().lstrip("@") if flt.handle_prefix else None
         rows = self._read(
-            _fetch(
+            fetch(
                 query,
                 brand=flt.brand,
                 state=flt.state.value if flt.state else None,
@@ -381,7 +237,7 @@ class Neo4jStore:
         source = "BRAND_" if flt.brand is not None else "CUSTOMER_" if flt.customer_id is not None else ""
         order = "DUE" if flt.order is InteractionOrder.DUE else "NEWEST"
         rows = self._read(
-            _fetch(
+            fetch(
                 getattr(cypher, f"LIST_{source}INTERACTIONS_{order}"), **interaction_params(flt, first, after)
             ),
             "list interactions",
@@ -401,7 +257,7 @@ class Neo4jStore:
         order = "DUE" if flt.order is InteractionOrder.DUE else "NEWEST"
         params = {**interaction_params(flt, first, after), "customer": None, "customers": owners}
         rows = self._read(
-            _fetch(getattr(cypher, f"LIST_CUSTOMERS_INTERACTIONS_{order}"), **params), "list interactions"
+            fetch(getattr(cypher, f"LIST_CUSTOMERS_INTERACTIONS_{order}"), **params), "list interactions"
         )
         return pages_by_owner(
             rows,
@@ -434,7 +290,7 @@ class Neo4jStore:
         check_first(first)
         owners = list(dict.fromkeys(account_ids))
         after_id = decode_cursor(after)[0] if after is not None else None
-        rows = self._read(_fetch(query, ids=owners, after_id=after_id, limit=first + 1), "list follow edges")
+        rows = self._read(fetch(query, ids=owners, after_id=after_id, limit=first + 1), "list follow edges")
         return pages_by_owner(
             rows,
             owners,
@@ -450,7 +306,7 @@ class Neo4jStore:
         check_first(first)
         cursor = decode_cursor(after) if after is not None else [None, None, None, None]
         rows = self._read(
-            _fetch(
+            fetch(
                 cypher.LIST_STATE_CHANGES,
                 brand=flt.brand,
                 customer=flt.customer_id,
@@ -480,16 +336,16 @@ class Neo4jStore:
     def states_for(self, customer_ids: Sequence[str]) -> dict[str, tuple[CustomerState, ...]]:
         found: dict[str, list[CustomerState]] = {cid: [] for cid in customer_ids}
         ids = list(dict.fromkeys(customer_ids))
-        for row in self._read(_fetch(cypher.STATES_FOR, ids=ids), "read customer states"):
+        for row in self._read(fetch(cypher.STATES_FOR, ids=ids), "read customer states"):
             state = customer_state_from(row["state"])
             found[state.customer_id].append(state)
         return {cid: tuple(states) for cid, states in found.items()}
 
     def customer_ids_for_brand(self, brand: str, state: CustomerType | None = None) -> tuple[str, ...]:
         if state is not None:
-            work = _fetch(cypher.CUSTOMER_IDS_IN_STATE, brand=brand, state=state.value)
+            work = fetch(cypher.CUSTOMER_IDS_IN_STATE, brand=brand, state=state.value)
         else:
-            work = _fetch(cypher.CUSTOMER_IDS_OF_BRAND, brand=brand)
+            work = fetch(cypher.CUSTOMER_IDS_OF_BRAND, brand=brand)
         return tuple(row["id"] for row in self._read(work, "list a brand's customers"))
 
     def iter_follows(self, batch_size: int = 100_000) -> Iterator[list[tuple[str, str]]]:
@@ -498,7 +354,7 @@ class Neo4jStore:
         buffer: list[tuple[str, str]] = []
         while True:
             rows = self._read(
-                _fetch(cypher.FOLLOWS_PAGE, after=after, limit=FOLLOWS_PAGE_ACCOUNTS), "stream follow edges"
+                fetch(cypher.FOLLOWS_PAGE, after=after, limit=FOLLOWS_PAGE_ACCOUNTS), "stream follow edges"
             )
             for row in rows:
                 buffer.extend((row["follower"], followee) for followee in row["followees"])
@@ -517,30 +373,30 @@ class Neo4jStore:
         return (FollowBatch.of(pairs, ids=ids) for pairs in self.iter_follows(batch_size))
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]:
-        rows = self._read(_fetch(cypher.GET_METRICS, ids=list(dict.fromkeys(ids))), "read metrics")
+        rows = self._read(fetch(cypher.GET_METRICS, ids=list(dict.fromkeys(ids))), "read metrics")
         return {row["metrics"]["account"]: metrics_from(row["metrics"]) for row in rows}
 
     def stats(self) -> Stats:
         return self._read(_stats_work, "count the graph")
 
     def feed_marks(self) -> FeedMarks:
-        (row,) = self._read(_fetch(cypher.FEED_MARKS), "read the change feed marks")
+        (row,) = self._read(fetch(cypher.FEED_MARKS), "read the change feed marks")
         return FeedMarks(follows=int(row["follows"]), state_changes=int(row["state_changes"]))
 
     def state_changes_after(self, seq: int, first: int) -> list[tuple[int, StateChange]]:
         check_first(first)
         rows = self._read(
-            _fetch(cypher.STATE_CHANGES_AFTER, seq=seq, first=first), "read the state change feed"
+            fetch(cypher.STATE_CHANGES_AFTER, seq=seq, first=first), "read the state change feed"
         )
         return [(int(r["seq"]), state_change_from(r["change"])) for r in rows]
 
     # -- load progress ---------------------------------------------------------------------------------
     def get_checkpoint(self, source: str) -> int:
-        rows = self._read(_fetch(cypher.GET_CHECKPOINT, source=source), "read a load checkpoint")
+        rows = self._read(fetch(cypher.GET_CHECKPOINT, source=source), "read a load checkpoint")
         return int(rows[0]["done"]) if rows else 0
 
     def set_checkpoint(self, source: str, done: int) -> None:
-        self._write(_fetch(cypher.SET_CHECKPOINT, source=source, done=done), "save a load checkpoint")
+        self._write(fetch(cypher.SET_CHECKPOINT, source=source, done=done), "save a load checkpoint")
 
     # -- API keys --------------------------------------------------------------------------------------
     def put_api_key(self, key: ApiKey) -> None:
@@ -551,36 +407,24 @@ class Neo4jStore:
             raise StoreError(f"an API key with id {key.id!r} already exists; revoke it or use another id")
 
     def find_api_key(self, key_hash: str) -> ApiKey | None:
-        rows = self._read(_fetch(cypher.FIND_API_KEY, key_hash=key_hash), "look up an API key")
+        rows = self._read(fetch(cypher.FIND_API_KEY, key_hash=key_hash), "look up an API key")
         return api_key_from(rows[0]["api_key"]) if rows else None
 
     def list_api_keys(self) -> tuple[ApiKey, ...]:
-        rows = self._read(_fetch(cypher.LIST_API_KEYS), "list API keys")
+        rows = self._read(fetch(cypher.LIST_API_KEYS), "list API keys")
         return tuple(api_key_from(row["api_key"]) for row in rows)
 
     def revoke_api_key(self, key_id: str, at: datetime) -> bool:
-        rows = self._write(_fetch(cypher.REVOKE_API_KEY, id=key_id, at=ts(at)), "revoke an API key")
+        rows = self._write(fetch(cypher.REVOKE_API_KEY, id=key_id, at=ts(at)), "revoke an API key")
         return bool(rows[0]["revoked"])
-
-
-def _check_schema_version(tx: ManagedTransaction) -> int:
-    found = _rows(tx, cypher.GET_SCHEMA_VERSION)[0]["version"] or 0
-    if found > neo4j_schema.SCHEMA_VERSION:
-        raise SchemaVersionError(
-            f"this Neo4j database has graphsvc schema version {found}, newer than this graphsvc "
-            f"understands ({neo4j_schema.SCHEMA_VERSION}); upgrade graphsvc or use another database"
-        )
-    if found < neo4j_schema.SCHEMA_VERSION:
-        _execute(tx, cypher.SET_SCHEMA_VERSION, version=neo4j_schema.SCHEMA_VERSION)
-    return int(found)
 
 
 def _upsert_posts_work(rows: Sequence[Row]) -> Work[None]:
     def work(tx: ManagedTransaction) -> None:
-        _execute(tx, cypher.UPSERT_POSTS, rows=rows)
-        links = thread_links(_rows(tx, cypher.THREAD_PAIRS, ids=[row["id"] for row in rows]))
-        _execute(tx, cypher.INHERIT_BRANDS, rows=links.inherit)
-        _execute(tx, cypher.RECORD_ANSWERS, rows=links.answers)
+        execute(tx, cypher.UPSERT_POSTS, rows=rows)
+        links = thread_links(query_rows(tx, cypher.THREAD_PAIRS, ids=[row["id"] for row in rows]))
+        execute(tx, cypher.INHERIT_BRANDS, rows=links.inherit)
+        execute(tx, cypher.RECORD_ANSWERS, rows=links.answers)
 
     return work
 
@@ -595,24 +439,24 @@ def _upsert_follows_work(rows: Sequence[list[str]]) -> Work[int]:
 
 def _stats_work(tx: ManagedTransaction) -> Stats:
     def one(query: str) -> int:
-        return int(_rows(tx, query)[0]["n"])
+        return int(query_rows(tx, query)[0]["n"])
 
     by_brand: dict[str, dict[str, int]] = {}
-    for row in _rows(tx, cypher.COUNT_BY_BRAND):
+    for row in query_rows(tx, cypher.COUNT_BY_BRAND):
         by_brand[row["brand"]] = {
             "posts": row["posts"],
             "interactions": row["interactions"],
             "customers": row["customers"],
         }
-    for row in _rows(tx, cypher.COUNT_AWAITING_BY_BRAND):
+    for row in query_rows(tx, cypher.COUNT_AWAITING_BY_BRAND):
         by_brand.setdefault(row["brand"], {})["awaiting_response"] = row["n"]
-    for row in _rows(tx, cypher.COUNT_STATE_CHANGES_BY_BRAND):
+    for row in query_rows(tx, cypher.COUNT_STATE_CHANGES_BY_BRAND):
         by_brand.setdefault(row["brand"], {})["state_changes"] = row["n"]
     for counts in by_brand.values():
         counts.setdefault("awaiting_response", 0)
         counts.setdefault("state_changes", 0)
     by_type = {t.value: 0 for t in CustomerType}
-    by_type.update((row["type"], row["n"]) for row in _rows(tx, cypher.COUNT_POSTS_BY_TYPE))
+    by_type.update((row["type"], row["n"]) for row in query_rows(tx, cypher.COUNT_POSTS_BY_TYPE))
     return Stats(
         customers=one(cypher.COUNT_CUSTOMERS),
         brands=one(cypher.COUNT_BRANDS),
