@@ -52,9 +52,9 @@ def _mention(tweet: object, users: dict[str, Any]) -> Mention:
     if not isinstance(tweet, dict):
         raise FieldError(f"a tweet must be a JSON object, got {type(tweet).__name__}")
     tweet_id = required_text(tweet.get("id"), "id")
-    author_id = tweet.get("author_id")
-    if author_id is None or author_id == "":
+    if tweet.get("author_id") in (None, ""):
         raise FieldError("missing author (author_id; request tweet.fields=author_id)")
+    author_id = required_text(tweet.get("author_id"), "author_id")
     text = unescape_twitter(required_text(tweet.get("text"), "text"))
     references = tweet.get("referenced_tweets") or []
     if not isinstance(references, list):
@@ -63,6 +63,8 @@ def _mention(tweet: object, users: dict[str, Any]) -> Mention:
         (ref.get("id") for ref in references if isinstance(ref, dict) and ref.get("type") == "replied_to"),
         None,
     )
+    if parent is not None:
+        parent = required_text(parent, "referenced_tweets id")
     entities = tweet.get("entities") or {}
     mentioned = entities.get("mentions") if isinstance(entities, dict) else None
     if isinstance(mentioned, list):
@@ -76,7 +78,7 @@ def _mention(tweet: object, users: dict[str, Any]) -> Mention:
     lang = tweet.get("lang")
     return Mention(
         id=f"x:{tweet_id}",
-        author=_author(str(author_id), users),
+        author=_author(author_id, users),
         text=text,
         created_at=utc_from_iso(tweet.get("created_at")),
         lang=lang if isinstance(lang, str) and lang != "und" else None,

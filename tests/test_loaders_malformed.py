@@ -130,8 +130,10 @@ CASES: dict[str, tuple[str, list[tuple[int, str]], list[str]]] = {
         [
             (2, "data[0]: referenced_tweets must be a list, got int"),
             (3, "includes must be an object with a users list"),
+            (5, "data[0]: author_id must be a string, got dict"),
+            (5, "data[1]: referenced_tweets id must be a string, got list"),
         ],
-        ["x:21", "x:23", "x:25"],
+        ["x:21", "x:23", "x:25", "x:28"],
     ),
     "crashers_mastodon.jsonl": (
         "mastodon",
