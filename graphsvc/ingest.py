@@ -123,8 +123,12 @@ class BrandBook:
             return _remember(self._owned, handle, self._by_handle.get(brand_key(handle)))
 
     def posted_by(self, key: str, account: Account) -> Brand:
-        """Brand ``key`` as ``account`` reveals it by posting (named after the account), added."""
-        name = account.name or account.handle or account.id.split(":", 1)[1]
+        """Brand ``key`` as ``account`` reveals it by posting, added: named as it is already known
+        (a configured name is never replaced by an account's display name), else after the account."""
+        known = self.brands.get(key)
+        name = (
+            known.name if known is not None else account.name or account.handle or account.id.split(":", 1)[1]
+        )
         try:
             return self._posted[key, name, account.id]
         except KeyError:

@@ -66,12 +66,12 @@ def test_to_post_links_brand_by_handle_field_and_author() -> None:
     assert post.by_brand and post.brands == ("acmehelp",) and found[0].handles == ("x:99",)
 
 
-def test_to_post_reveals_a_brand_by_each_of_its_accounts_and_names_it_after_the_account() -> None:
+def test_to_post_reveals_a_brand_by_each_of_its_accounts_and_keeps_its_known_name() -> None:
     book = BrandBook([Brand(key="acmehelp", name="Acme", handles=("x:99",), aliases=("Acme Corp",))])
     other = Account(id="x:98", handle="AcmeCares", brand="acmehelp")
-    for author, name in ((ACME, "AcmeHelp"), (ACME, "AcmeHelp"), (other, "AcmeCares")):
+    for author in (ACME, ACME, other):
         post, found = to_post(mention("x:5", 0, author=author), book)
-        assert [(b.key, b.name, b.handles) for b in found] == [("acmehelp", name, (author.id,))]
+        assert [(b.key, b.name, b.handles) for b in found] == [("acmehelp", "Acme", (author.id,))]
         assert post.by_brand and post.brands == ("acmehelp",)
     assert book.brands["acmehelp"].handles == ("x:98", "x:99")
     assert book.brands["acmehelp"].name == "Acme"
@@ -158,6 +158,20 @@ def test_brand_book_takes_no_numeric_account_id_for_a_name() -> None:
         "acme",
     ]
     assert [book.owner_of(h) for h in ("12345", "AcmeHelp", "Acme Co")] == [None, "acme", None]
+
+
+def test_a_configured_brand_keeps_its_name_when_its_accounts_post(store: Store) -> None:
+    brand = Brand(key="acme", name="Acme Corporation", handles=("x:AcmeHelp",))
+    desk = Account(id="x:AcmeHelp", handle="AcmeHelp", name="Acme Help desk")
+    other = Account(id="x:51", handle="AcmeHelp", name="Acme on weekends")
+    Ingestor(store, brands=[brand]).ingest(
+        [
+            mention("x:7", 0, author=desk, author_is_brand=True),
+            mention("x:8", 1, author=other, author_is_brand=True),
+        ]
+    )
+    assert store.get_brands(["acme"])["acme"].name == "Acme Corporation"
+    assert {a.brand for a in store.get_accounts(["x:AcmeHelp", "x:51"]).values()} == {"acme"}
 
 
 def test_two_accounts_of_one_brand_in_one_batch_both_belong_to_it(store: Store) -> None:
