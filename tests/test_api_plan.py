@@ -82,6 +82,12 @@ QUERIES: list[tuple[str, dict[str, Any]]] = [
         {"a": "$customer", "b": "$busy"},
     ),
     ('{ advocateSet(brand: "novatelecom", k: 3) { reach picks { gain total customer { id } } } }', {}),
+    # one field under two aliases with different arguments: each keeps its own
+    (
+        "query($id: ID!) { customer(id: $id) { r1: peerReach(hops: 1) r2: peerReach(hops: 2) "
+        "f2: followers(first: 2) { edges { node { id } } } f3: followers(first: 3) { edges { node { id } } } } }",
+        {"id": "$customer"},
+    ),
     # fragments, inline fragments, aliases, repeated fields merged, __typename, directives
     (
         "query($id: ID!) { c: customer(id: $id) { ...Who ... on Customer { states { type } } "
