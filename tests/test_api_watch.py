@@ -61,6 +61,9 @@ def test_api_subscribers_hear_state_changes_a_load_in_another_process_records(
     finally:
         store.close()
     assert len(recorded) == 2  # one per customer: their first interaction with the brand
+    assert (
+        api.metric("graphsvc_feed_position") == 2 and api.metric("graphsvc_state_changes_dropped_total") == 0
+    )
     assert sorted(
         (h["customer"]["id"], h["brand"]["key"], h["to"], h["post"]["id"]) for h in heard
     ) == sorted(
@@ -89,6 +92,7 @@ def test_api_projection_takes_in_edges_a_load_in_another_process_adds(api: Serve
     while reach_of(api, "x:2") != 6 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert (reach_of(api, "x:2"), reach_of(api, "x:2", hops=2)) == (6, 7)
+    assert api.metric("graphsvc_projection_builds_total") == 2  # built on first use, rebuilt once
 
 
 RESUMABLE = "subscription($after: String) { stateChanged(after: $after) { cursor post { id } } }"

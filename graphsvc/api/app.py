@@ -40,7 +40,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     services = Services(settings, calls)
     schema = build_schema(settings)
     auth = KeyAuth(calls, settings.key_cache_seconds)
-    metrics = ApiMetrics(calls, services.hub)
+    metrics = ApiMetrics(calls, services.watch)
     graphql = GraphQLHTTP(schema, services, auth, metrics)
 
     async def healthz(request: Request) -> Response:

@@ -14,16 +14,16 @@ from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 
-from graphsvc.api.events import StateChangeHub
 from graphsvc.api.store_calls import StoreCalls
+from graphsvc.api.watch import StoreWatch
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class _LiveCollector(Collector):
-    def __init__(self, calls: StoreCalls, hub: StateChangeHub) -> None:
+    def __init__(self, calls: StoreCalls, watch: StoreWatch) -> None:
         self.calls = calls
-        self.hub = hub
+        self.watch = watch
 
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         store_calls = CounterMetricFamily(
@@ -32,13 +32,29 @@ class _LiveCollector(Collector):
         for method, count in sorted(self.calls.counts.items()):
             store_calls.add_metric([method], count)
         yield store_calls
+        hub, graph = self.watch.hub, self.watch.graph
         yield GaugeMetricFamily(
-            "graphsvc_subscribers", "Open stateChanged subscriptions", value=self.hub.subscribers
+            "graphsvc_subscribers", "Open stateChanged subscriptions", value=hub.subscribers
+        )
+        yield CounterMetricFamily(
+            "graphsvc_state_changes_dropped",
+            "State changes a slow subscriber's full queue dropped",
+            value=hub.dropped,
+        )
+        yield GaugeMetricFamily(
+            "graphsvc_feed_position",
+            "The store's change feed position this server has passed on to subscribers",
+            value=self.watch.seq or 0,
+        )
+        yield CounterMetricFamily(
+            "graphsvc_projection_builds",
+            "Follower projections built from the store (first use, and rebuilds after other processes' edges)",
+            value=graph.builds,
         )
 
 
 class ApiMetrics:
-    def __init__(self, calls: StoreCalls, hub: StateChangeHub) -> None:
+    def __init__(self, calls: StoreCalls, watch: StoreWatch) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "graphsvc_requests",
@@ -59,7 +75,7 @@ class ApiMetrics:
             ["operation", "code"],
             registry=self.registry,
         )
-        self.registry.register(_LiveCollector(calls, hub))
+        self.registry.register(_LiveCollector(calls, watch))
 
     def observe(self, operation: str, status: int, seconds: float, codes: Iterable[str]) -> None:
         self.requests.labels(operation, str(status)).inc()
