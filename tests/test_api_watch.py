@@ -4,16 +4,24 @@ websocket, and ``graphsvc load`` in a subprocess as the other process."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
+from graphsvc.api.events import StateChangeHub
+from graphsvc.api.graph import FollowerGraph
+from graphsvc.api.store_calls import StoreCalls
+from graphsvc.api.watch import StoreWatch
+from graphsvc.errors import StoreUnavailable
+from graphsvc.model import CustomerType, StateChange
 from graphsvc.stores import open_store
-from graphsvc.stores.base import StateChangeFilter
+from graphsvc.stores.base import FeedMarks, StateChangeFilter, Store
 from tests.api_fixtures import Server, Subscriber, run_cli, serve_in_thread
 
 CHANGES = "subscription { stateChanged { customer { id } brand { key } from to post { id } } }"
@@ -138,3 +146,46 @@ def test_api_subscription_rejects_a_cursor_it_did_not_make(api: Server) -> None:
     assert [e["extensions"]["code"] for e in errors] == ["BAD_USER_INPUT"] and "cursor" in errors[0][
         "message"
     ]
+
+
+class FlakyStore:
+    """The two feed calls of a store that fails once, then shows one new state change."""
+
+    url = "sqlite:///unused.db"
+    CHANGE = StateChange(
+        customer_id="x:1",
+        brand="acme",
+        from_type=None,
+        to_type=CustomerType.VENTING,
+        at=datetime(2024, 5, 1, tzinfo=UTC),
+        post_id="x:9",
+    )
+
+    def __init__(self) -> None:
+        self.polls = 0
+
+    def feed_marks(self) -> FeedMarks:
+        self.polls += 1
+        if self.polls == 2:
+            raise StoreUnavailable("the store is down for a moment")
+        return FeedMarks(follows=0, state_changes=0 if self.polls == 1 else 1)
+
+    def state_changes_after(self, seq: int, first: int) -> list[tuple[int, StateChange]]:
+        return [(1, self.CHANGE)] if seq < 1 else []
+
+
+def test_api_watch_keeps_polling_after_the_store_fails(caplog: pytest.LogCaptureFixture) -> None:
+    store = cast(Store, FlakyStore())
+
+    async def first_change() -> tuple[int, StateChange]:
+        hub = StateChangeHub()
+        listener = hub.listen()
+        watch = StoreWatch(StoreCalls(store), hub, FollowerGraph(store), interval=0.01)
+        running = asyncio.create_task(watch.run())
+        try:
+            return await asyncio.wait_for(anext(listener.changes()), 5)
+        finally:
+            running.cancel()
+
+    assert asyncio.run(first_change()) == (1, FlakyStore.CHANGE)
+    assert "watching the store failed, trying again: the store is down" in caplog.text
