@@ -22,17 +22,17 @@ class Listener:
     """One subscriber's queue, registered from creation (so nothing published after it is
     missed while the subscriber replays older changes) until :meth:`close`."""
 
-    def __init__(self, hub: StateChangeHub) -> None:
-        self._hub = hub
+    def __init__(self, queues: set[asyncio.Queue[Positioned]]) -> None:
+        self._queues = queues
         self.queue: asyncio.Queue[Positioned] = asyncio.Queue(QUEUE_SIZE)
-        hub._queues.add(self.queue)
+        queues.add(self.queue)
 
     async def changes(self) -> AsyncIterator[Positioned]:
         while True:
             yield await self.queue.get()
 
     def close(self) -> None:
-        self._hub._queues.discard(self.queue)
+        self._queues.discard(self.queue)
 
 
 class StateChangeHub:
@@ -53,7 +53,7 @@ class StateChangeHub:
                 queue.put_nowait(change)
 
     def listen(self) -> Listener:
-        return Listener(self)
+        return Listener(self._queues)
 
 
 def wanted(change: StateChange, brand: str | None, to: CustomerType | None) -> bool:

@@ -81,9 +81,8 @@ class Subscription:
                     sent = page[-1][0]
             async for position, change in listener.changes():
                 if position > sent and wanted(change, key, state):
-                    info.context.__dict__.pop(
-                        "loaders", None
-                    )  # each event reads fresh data, not the first event's
+                    # each event reads fresh data, not the first event's
+                    info.context.__dict__.pop("loaders", None)
                     yield StateChange.of(change, position)
         finally:
             listener.close()
