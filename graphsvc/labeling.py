@@ -20,7 +20,7 @@ from typing import Any
 from graphsvc.classify import Classifier, Context, Playbook, default_classifier
 from graphsvc.config import Settings
 from graphsvc.errors import ConfigError
-from graphsvc.model import Brand, Classification, CustomerState, CustomerType, Post, StateChange, brand_key
+from graphsvc.model import Brand, Classification, CustomerType, Post, StateChange, brand_key
 from graphsvc.stores.base import InteractionFilter, Store
 
 ESCALATION_WINDOW = timedelta(hours=24)
@@ -66,10 +66,7 @@ class ClassifierLabeler:
         if not interactions:
             return {}
         parents = self._parents(store, posts, interactions)
-        states = store.states_for(sorted({p.author_id for p in interactions}))
-        contexts = [
-            self._context(p, parents.get(p.in_reply_to or ""), states, store, 0) for p in interactions
-        ]
+        contexts = [self._context(p, parents.get(p.in_reply_to or ""), store, 0) for p in interactions]
         labels = self._classify(interactions, contexts)
         # A second complaint within a day, while the first still waits, escalates: look back once
         # (in this batch and in the store) and classify those posts again with that count.
@@ -80,7 +77,6 @@ class ClassifierLabeler:
                 self._context(
                     interactions[i],
                     parents.get(interactions[i].in_reply_to or ""),
-                    states,
                     store,
                     waiting[interactions[i].id],
                 )
@@ -115,7 +111,6 @@ class ClassifierLabeler:
         self,
         post: Post,
         parent: Post | None,
-        states: dict[str, tuple[CustomerState, ...]],
         store: Store,
         waiting: int,
     ) -> Context:
@@ -123,13 +118,11 @@ class ClassifierLabeler:
         first_word = post.text.lstrip().split(maxsplit=1)[0] if post.text.strip() else ""
         starts_with_brand = first_word.startswith("@") and brand_key(first_word.rstrip(":,.!?")) in names
         reply_to_brand = parent is not None and parent.by_brand
-        previous = next((s.type for s in states.get(post.author_id, ()) if s.brand in post.brands), None)
         return Context(
             brand=post.brands[0] if post.brands else None,
             addresses_brand=starts_with_brand or reply_to_brand,
             reply_to_brand=reply_to_brand,
             thread_answered=parent is not None and (parent.by_brand or parent.response is not None),
-            previous_state=previous,
             recent_unanswered_complaints=waiting,
             brand_handles=tuple(sorted(names)),
         )

@@ -28,6 +28,8 @@ class Context:
     addresses_brand: bool | None = None
     reply_to_brand: bool = False
     thread_answered: bool = False
+    # Accepted (labelled data carries it), but no rule or feature of this classifier reads it, so
+    # graphsvc's own loads leave it unset rather than look up every author's state per batch.
     previous_state: CustomerType | None = None
     recent_unanswered_complaints: int = 0
     competitor_handles: tuple[str, ...] = ()
