@@ -14,6 +14,7 @@ from typing import Any, cast
 
 import pytest
 
+from graphsvc.api.cache import ReadCache
 from graphsvc.api.events import StateChangeHub
 from graphsvc.api.graph import FollowerGraph
 from graphsvc.api.store_calls import StoreCalls
@@ -77,6 +78,20 @@ def test_api_subscribers_hear_state_changes_a_load_in_another_process_records(
     ) == sorted(
         (f"customer:{c.customer_id}", c.brand, c.to_type.value, f"post:{c.post_id}") for c in recorded
     )
+
+
+def test_api_cached_answers_give_way_to_another_process_writes(tmp_path: Path) -> None:
+    changes = "{ stateChanges(first: 10) { edges { node { to post { id } } } } }"
+    for api in serve_in_thread(
+        f"sqlite:///{tmp_path / 'cached.db'}", watch_seconds=0.2, read_cache_seconds=60.0
+    ):
+        assert api.data(changes)["stateChanges"]["edges"] == []  # and kept for up to a minute
+        load(api, mentions_file(tmp_path / "mentions.jsonl"))
+        deadline = time.monotonic() + 10
+        while not api.data(changes)["stateChanges"]["edges"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        posts = {e["node"]["post"]["id"] for e in api.data(changes)["stateChanges"]["edges"]}
+        assert posts == {"post:x:901", "post:x:902"}
 
 
 def reach_of(api: Server, *ids: str, hops: int = 1) -> Any:
@@ -180,7 +195,7 @@ def test_api_watch_keeps_polling_after_the_store_fails(caplog: pytest.LogCapture
     async def first_change() -> tuple[int, StateChange]:
         hub = StateChangeHub()
         listener = hub.listen()
-        watch = StoreWatch(StoreCalls(store), hub, FollowerGraph(store), interval=0.01)
+        watch = StoreWatch(StoreCalls(store), hub, FollowerGraph(store), ReadCache(ttl=60), interval=0.01)
         running = asyncio.create_task(watch.run())
         try:
             return await asyncio.wait_for(anext(listener.changes()), 5)

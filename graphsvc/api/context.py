@@ -33,7 +33,7 @@ class Services:
         self.hub = StateChangeHub()
         self.graph = FollowerGraph(calls.store)
         self.cache = ReadCache(ttl=settings.read_cache_seconds)
-        self.watch = StoreWatch(calls, self.hub, self.graph, settings.watch_seconds)
+        self.watch = StoreWatch(calls, self.hub, self.graph, self.cache, settings.watch_seconds)
         self._classifier: Classifier | None = None
         self._lock = threading.Lock()
 
