@@ -3,7 +3,9 @@
 A busy dashboard asks the same ranking many times a second; the store's answer only changes when
 something is written. Entries live ``settings.read_cache_seconds`` (default :data:`TTL_SECONDS`; 0 turns the cache off) at most, and every write made through this
 server (``ingestMentions``, ``addFollows``, ``markResponded``) clears them all, so a client never
-reads past its own write; a write by another process (``graphsvc load``) shows within the TTL.
+reads past its own write; a write by another process (``graphsvc load``) shows at the store
+watch's next poll when it records state changes or edges (:mod:`graphsvc.api.watch`), else
+within the TTL.
 
 >>> cache = ReadCache(ttl=60)
 >>> cache.put(("brand", "acme"), 1); cache.get(("brand", "acme"))
