@@ -17,6 +17,7 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
+import orjson
 import strawberry
 
 from graphsvc.config import Settings
@@ -51,8 +52,8 @@ class Connection(Generic[N]):
 
 
 def encode_api_cursor(store_after: str | None, skip: int) -> str:
-    raw = json.dumps([store_after, skip], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    # orjson: a page of ten edges made ten json.dumps calls, a few per cent of a simple request
+    return base64.urlsafe_b64encode(orjson.dumps([store_after, skip])).decode().rstrip("=")
 
 
 def decode_api_cursor(cursor: str | None) -> tuple[str | None, int]:
