@@ -8,18 +8,43 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from graphsvc.errors import StoreError
 from graphsvc.model import AccountIds, FollowBatch
 from graphsvc.stores import sqlite_follows
 from graphsvc.stores.base import FeedMarks
 from graphsvc.stores.sqlite import SqliteStore
-from graphsvc.stores.sqlite_follows import account_numbers, json_numbers, write_follows
+from graphsvc.stores.sqlite_follows import (
+    FOLLOWERS,
+    FOLLOWING,
+    account_numbers,
+    decode_keys,
+    members,
+    write_follows,
+)
 from graphsvc.stores.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def stored(conn: sqlite3.Connection, table: str) -> list[tuple[int, int]]:
+    """The (owner, member) pairs of a chunk table, in key order."""
+    keys = [
+        int(k)
+        for (blob,) in conn.execute(f"SELECT keys FROM {table} ORDER BY first")
+        for k in decode_keys(blob)
+    ]
+    return [(k >> 32, k & 0xFFFFFFFF) for k in keys]
+
+
+def early_schema(version: int) -> str:
+    """The SQL of the schema as it stood at ``version`` (the early steps are plain scripts)."""
+    steps = MIGRATIONS[:version]
+    assert all(isinstance(step, str) for step in steps)
+    return "".join(step for step in steps if isinstance(step, str))
 
 
 def test_sqlite_version_1_store_migrates_and_keeps_its_follows(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript(MIGRATIONS[0])
+    conn.executescript(early_schema(1))
     conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
     conn.execute("INSERT INTO schema_version VALUES (1)")
     conn.executemany("INSERT INTO accounts (n, id) VALUES (?, ?)", [(1, "x:a"), (2, "x:b"), (3, "x:c")])
@@ -32,17 +57,17 @@ def test_sqlite_version_1_store_migrates_and_keeps_its_follows(tmp_path: Path) -
     assert store.upsert_follows([("x:c", "x:a"), ("x:a", "x:b")]) == 1
     assert [a.id for a in store.list_followers("x:a", 5).items] == ["x:b", "x:c"]
     with sqlite3.connect(path) as check:
-        indexes = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert "follows_dst" not in indexes
-        forward = check.execute("SELECT src, dst FROM follows ORDER BY 1, 2").fetchall()
-        backward = check.execute("SELECT src, dst FROM followers ORDER BY 1, 2").fetchall()
+        tables = {r[0] for r in check.execute("SELECT name FROM sqlite_master")}
+        assert not tables & {"follows", "followers", "follows_dst"}
+        forward = stored(check, FOLLOWING)
+        backward = sorted((src, dst) for dst, src in stored(check, FOLLOWERS))
     assert forward == backward == [(1, 2), (2, 1), (3, 1), (3, 2)]
 
 
 def test_sqlite_version_2_store_migrates_with_feed_positions_and_counters(tmp_path: Path) -> None:
     path = tmp_path / "v2.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript(MIGRATIONS[0] + MIGRATIONS[1])
+    conn.executescript(early_schema(2))
     conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
     conn.execute("INSERT INTO schema_version VALUES (2)")
     conn.executemany("INSERT INTO accounts (n, id) VALUES (?, ?)", [(1, "x:a"), (2, "x:b"), (3, "x:c")])
@@ -68,8 +93,7 @@ def test_sqlite_rolled_back_batch_leaves_the_follow_counter_alone(tmp_path: Path
         store.upsert_follows([("x:c", "x:b"), ("x:d", "x:b")])
         raise RuntimeError("the load failed")
     assert store.feed_marks().follows == store.stats().follows == 1
-    (counted,) = store._conn().execute("SELECT count(*) FROM follows").fetchone()
-    assert counted == 1
+    assert stored(store._conn(), FOLLOWING) == [(1, 2)]
 
 
 def test_sqlite_account_numbers_mix_known_and_new_ids(tmp_path: Path) -> None:
@@ -93,23 +117,52 @@ def test_sqlite_write_follows_both_directions_and_counts_new_edges(
     src, dst = np.array([1, 2, 1, 5, 1]), np.array([2, 3, 2, 1, 3])
     assert write_follows(conn, src, dst) == 4  # the repeated 1 -> 2 once
     assert write_follows(conn, np.array([2, 4]), np.array([3, 1])) == 1
-    forward = conn.execute("SELECT src, dst FROM follows ORDER BY 1, 2").fetchall()
+    forward = stored(conn, FOLLOWING)
     assert forward == [(1, 2), (1, 3), (2, 3), (4, 1), (5, 1)]
-    assert conn.execute("SELECT src, dst FROM followers ORDER BY 1, 2").fetchall() == forward
+    assert sorted((src, dst) for dst, src in stored(conn, FOLLOWERS)) == forward
+    assert store.feed_marks().follows == 5
 
 
-def test_sqlite_write_follows_accepts_numbers_too_large_to_pack(tmp_path: Path) -> None:
+def test_sqlite_write_follows_refuses_account_numbers_it_cannot_pack(tmp_path: Path) -> None:
     store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
     conn = store._conn()
-    big = 1 << 40
-    assert write_follows(conn, np.array([big, 1, big]), np.array([1, big, 1])) == 2
-    assert conn.execute("SELECT dst, src FROM followers ORDER BY 1").fetchall() == [(1, big), (big, 1)]
+    with pytest.raises(StoreError, match="at most 2,147,483,647 accounts"):
+        write_follows(conn, np.array([1 << 31, 1]), np.array([1, 2]))
+    assert stored(conn, FOLLOWING) == []
 
 
-def test_sqlite_json_numbers_round_trips_int64_keys() -> None:
-    values = np.array([0, 9, 10, 4294967295, (1 << 62) + 12345], dtype=np.int64)
-    assert json_numbers(values) == "[" + ",".join(map(str, values.tolist())) + "]"
-    assert json_numbers(np.empty(0, dtype=np.int64)) == "[]"
+@pytest.mark.parametrize("seek_limit", [0, 1_000_000])  # chunks found from every first key, or key by key
+def test_sqlite_chunks_stay_sorted_disjoint_and_small_as_edges_arrive(
+    tmp_path: Path, seek_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_follows, "CHUNK", 8)
+    monkeypatch.setattr(sqlite_follows, "_SEEK_LIMIT", seek_limit)
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    conn = store._conn()
+    rng = np.random.default_rng(7)
+    expected: set[tuple[int, int]] = set()
+    for size in (40, 1, 3, 200, 17, 200):  # batches big and small, many repeating earlier edges
+        src, dst = rng.integers(1, 30, size), rng.integers(1, 30, size)
+        keep = src != dst
+        new = set(zip(src[keep].tolist(), dst[keep].tolist(), strict=True)) - expected
+        assert write_follows(conn, src[keep], dst[keep]) == len(new)
+        expected |= new
+        for table in (FOLLOWING, FOLLOWERS):
+            rows = conn.execute(f"SELECT first, keys FROM {table} ORDER BY first").fetchall()
+            runs = [decode_keys(blob).tolist() for _, blob in rows]
+            assert all(1 <= len(run) <= 8 and run == sorted(set(run)) for run in runs)
+            assert [first for first, _ in rows] == [run[0] for run in runs]
+            flat = [k for run in runs for k in run]
+            assert flat == sorted(flat)  # runs do not overlap
+    assert stored(conn, FOLLOWING) == sorted(expected)
+    assert stored(conn, FOLLOWERS) == sorted((d, s) for s, d in expected)
+    for owner in range(1, 30):  # every page of every account's followers, three at a time
+        followers = sorted(s for s, d in expected if d == owner)
+        paged, after = [], 0
+        while page := members(conn, FOLLOWERS, owner, after, 3).tolist():
+            paged += page
+            after = page[-1]
+        assert paged == followers
 
 
 def test_sqlite_new_store_uses_16k_pages(tmp_path: Path) -> None:

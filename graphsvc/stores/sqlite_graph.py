@@ -5,6 +5,7 @@ edge streamed for projections. The array work is in :mod:`graphsvc.stores.sqlite
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -19,12 +20,12 @@ from graphsvc.stores.paging import check_first, decode_cursor, pages_by_owner
 from graphsvc.stores.sqlite_base import SqliteConnections
 from graphsvc.stores.sqlite_rows import ACCOUNT_COLUMNS, account_from, chunks
 
-# Owners whose neighbour pages one statement reads (one UNION ALL arm each; SQLite allows 500).
-_ARMS = 200
+# Ids or numbers one statement looks up (a JSON array of them).
+_LOOKUP = 10_000
 
 
 class SqliteFollowGraph(SqliteConnections):
-    """Follow edges between account numbers, in ``follows`` (src, dst) and ``followers`` (dst, src)."""
+    """Follow edges between account numbers, in ``following_chunks`` and ``follower_chunks``."""
 
     def upsert_follows(self, follows: Iterable[Follow | tuple[str, str]]) -> int:
         edges = ((f.follower, f.followee) if isinstance(f, Follow) else f for f in follows)
@@ -56,66 +57,63 @@ class SqliteFollowGraph(SqliteConnections):
         return numbers.upto(conn, batch.ids, needed)
 
     def list_followers(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
-        return self._neighbours([account_id], first, after, mine="dst", theirs="src")[account_id]
+        return self.list_followers_many([account_id], first, after)[account_id]
 
     def list_following(self, account_id: str, first: int, after: str | None = None) -> Page[Account]:
-        return self._neighbours([account_id], first, after, mine="src", theirs="dst")[account_id]
+        return self.list_following_many([account_id], first, after)[account_id]
 
     def list_followers_many(
         self, account_ids: Sequence[str], first: int, after: str | None = None
     ) -> dict[str, Page[Account]]:
-        return self._neighbours(list(dict.fromkeys(account_ids)), first, after, mine="dst", theirs="src")
+        return self._neighbours(account_ids, first, after, table="follower_chunks")
 
     def list_following_many(
         self, account_ids: Sequence[str], first: int, after: str | None = None
     ) -> dict[str, Page[Account]]:
-        return self._neighbours(list(dict.fromkeys(account_ids)), first, after, mine="src", theirs="dst")
+        return self._neighbours(account_ids, first, after, table="following_chunks")
 
     def _neighbours(
-        self, owners: list[str], first: int, after: str | None, *, mine: str, theirs: str
+        self, account_ids: Sequence[str], first: int, after: str | None, *, table: str
     ) -> dict[str, Page[Account]]:
         # Pages go in account number order (the order the store first saw each account), which is
-        # the key order of the edge table: a page is a range scan of ``first + 1`` rows however
-        # many followers an account has (by id, a page of a 76,000-follower account took 22 ms).
+        # the key order of the chunks: a page is a chunk or two however many followers an account
+        # has (by id, a page of a 76,000-follower account took 22 ms).
+        from graphsvc.stores.sqlite_follows import members  # loads numba: only when asked
+
         check_first(first)
         start = 0  # account numbers start at 1
         if after is not None:
             (start,) = decode_cursor(after)
             if not isinstance(start, int):
                 raise BadUserInput(f"cursor {after!r} is not valid; pass the endCursor of a previous page")
-        table = "followers" if mine == "dst" else "follows"  # the one whose key starts with ``mine``
-        arm = (
-            f"SELECT * FROM (SELECT ? AS owner, f.{theirs} AS n FROM accounts me JOIN {table} f"
-            f" ON f.{mine} = me.n WHERE me.id = ? AND f.{theirs} > ? ORDER BY f.{theirs} LIMIT ?)"
-        )
-        rows: list[Any] = []
-        for chunk in chunks(owners, _ARMS):
-            pages = " UNION ALL ".join([arm] * len(chunk))
-            rows += self._all(
-                f"SELECT {ACCOUNT_COLUMNS}, a.n, page.owner FROM ({pages}) page JOIN accounts a ON a.n = page.n"
-                " ORDER BY a.n",
-                [value for owner in chunk for value in (owner, owner, start, first + 1)],
+        owners = list(dict.fromkeys(account_ids))
+        conn = self._conn()
+        listed: list[tuple[str, int]] = []
+        for chunk in chunks(owners, _LOOKUP):
+            for owner, n in conn.execute(
+                "SELECT a.id, a.n FROM json_each(?) j JOIN accounts a ON a.id = j.value", (json.dumps(chunk),)
+            ):
+                listed += [(owner, int(m)) for m in members(conn, table, n, start, first + 1).tolist()]
+        rows: dict[int, Any] = {}
+        for chunk in chunks(sorted({m for _, m in listed}), _LOOKUP):
+            rows.update(
+                (r[-1], r)
+                for r in conn.execute(
+                    f"SELECT {ACCOUNT_COLUMNS}, a.n FROM json_each(?) j JOIN accounts a ON a.n = j.value",
+                    (json.dumps(chunk),),
+                )
             )
         return pages_by_owner(
-            rows,
+            [(owner, rows[m]) for owner, m in listed],
             owners,
             first,
-            owner_of=lambda r: r[-1],
-            key_of=lambda r: [r[-2]],
-            convert=account_from,
+            owner_of=lambda r: r[0],
+            key_of=lambda r: [r[1][-1]],
+            convert=lambda r: account_from(r[1]),
         )
 
     def iter_follows(self, batch_size: int = 100_000) -> Iterator[list[tuple[str, str]]]:
-        # A private connection: the caller may interleave other store calls while iterating.
-        conn = sqlite3.connect(self.path, timeout=30.0)
-        try:
-            cursor = conn.execute(
-                "SELECT s.id, d.id FROM follows f JOIN accounts s ON s.n = f.src JOIN accounts d ON d.n = f.dst"
-            )
-            while batch := cursor.fetchmany(batch_size):
-                yield batch
-        finally:
-            conn.close()
+        return (batch.edges for batch in self.iter_follow_codes(batch_size))
 
     def iter_follow_codes(self, batch_size: int = 1_000_000) -> Iterator[FollowBatch]:
         from graphsvc.stores.sqlite_follows import read_follow_codes  # loads numba: only when asked

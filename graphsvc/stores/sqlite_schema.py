@@ -5,7 +5,9 @@ stored between account numbers (the accounts table's integer key), not strings: 
 edges that halves the file and speeds up both inserts and projection builds. Each edge is stored
 twice, in ``follows`` keyed (src, dst) and in ``followers`` keyed (dst, src), rather than once with
 an index on (dst, src): a load then writes each of the two B-trees in key order (its own sort),
-where an index would be written in the table's order, which is random for it.
+where an index would be written in the table's order, which is random for it. Since version 4 the
+two tables are ``following_chunks`` and ``follower_chunks``, which keep the same keys in sorted
+runs, a row per run of up to a thousand edges (see :mod:`graphsvc.stores.sqlite_follows`).
 
 What a server polls to notice other processes' writes is cheap to read: ``counters`` keeps the
 number of follow edges (a count of ``follows`` reads the whole table) and the last position given
@@ -16,13 +18,35 @@ in the change feed; each state change carries ``seq``, the position it was given
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from graphsvc.errors import SchemaVersionError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+
+
+def _chunk_follows(conn: sqlite3.Connection) -> None:
+    """Version 4: the edges of ``follows`` and ``followers`` move to sorted chunks."""
+    for table in ("following_chunks", "follower_chunks"):
+        conn.execute(f"CREATE TABLE {table} (first INTEGER PRIMARY KEY, keys BLOB NOT NULL)")
+    if conn.execute("SELECT 1 FROM follows LIMIT 1").fetchone():
+        import numpy as np
+
+        from graphsvc.stores.sqlite_follows import FOLLOWERS, FOLLOWING, add_keys  # loads numba
+
+        for table, key in (
+            (FOLLOWING, "src << 32 | dst FROM follows ORDER BY src, dst"),
+            (FOLLOWERS, "dst << 32 | src FROM followers ORDER BY dst, src"),
+        ):
+            rows = conn.execute(f"SELECT {key}")
+            while batch := rows.fetchmany(1_000_000):
+                add_keys(conn, table, np.array([k for (k,) in batch], dtype=np.int64))
+    conn.execute("DROP TABLE follows")
+    conn.execute("DROP TABLE followers")
+
 
 # Each entry migrates from version i to i + 1; index 0 creates the schema from nothing.
-MIGRATIONS: tuple[str, ...] = (
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     CREATE TABLE brands (
         key      TEXT PRIMARY KEY,
@@ -145,6 +169,7 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO counters (name, value) SELECT 'follows', count(*) FROM follows;
     INSERT INTO counters (name, value) SELECT 'state_changes', count(*) FROM state_changes;
     """,
+    _chunk_follows,
 )
 
 
@@ -159,10 +184,18 @@ def migrate(conn: sqlite3.Connection) -> int:
             f"({SCHEMA_VERSION}); upgrade graphsvc or use another store"
         )
     for version in range(found, SCHEMA_VERSION):
-        # executescript commits first, so wrap each step itself to keep it atomic
-        conn.executescript(
-            "BEGIN;\n"
-            + MIGRATIONS[version]
-            + f"\nINSERT INTO schema_version (version) VALUES ({version + 1});\nCOMMIT;"
-        )
+        step = MIGRATIONS[version]
+        done = f"INSERT INTO schema_version (version) VALUES ({version + 1})"
+        if isinstance(step, str):
+            # executescript commits first, so wrap each step itself to keep it atomic
+            conn.executescript(f"BEGIN;\n{step}\n{done};\nCOMMIT;")
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(conn)
+            conn.execute(done)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
     return found
