@@ -15,7 +15,6 @@ followers is a blob or two, every edge of the store a few thousand rows.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,10 +24,10 @@ from typing import Any
 import numba
 import numpy as np
 import numpy.typing as npt
-import orjson
 
 from graphsvc.errors import StoreError
 from graphsvc.model import AccountIds, FollowBatch
+from graphsvc.stores.sqlite_rows import json_rows
 
 Int64Array = npt.NDArray[np.int64]
 
@@ -213,7 +212,7 @@ def add_keys(conn: sqlite3.Connection, table: str, keys: Int64Array) -> int:
     if firsts.shape[0]:
         conn.execute(
             f"DELETE FROM {table} WHERE first IN (SELECT value FROM json_each(?))",
-            (json.dumps(firsts[chunk[grown]].tolist()),),
+            (json_rows(firsts[chunk[grown]].tolist()),),
         )
     conn.executemany(
         f"INSERT INTO {table} (first, keys) VALUES (?, ?)",
@@ -243,7 +242,7 @@ def _chunks_hit(conn: sqlite3.Connection, table: str, keys: Int64Array) -> Int64
         rows = conn.execute(
             f"SELECT DISTINCT coalesce((SELECT max(first) FROM {table} WHERE first <= j.value),"
             f" (SELECT min(first) FROM {table})) AS hit FROM json_each(?) j WHERE hit IS NOT NULL ORDER BY hit",
-            (json.dumps(keys.tolist()),),
+            (json_rows(keys.tolist()),),
         ).fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64)
     count, joined = conn.execute(f"SELECT count(*), group_concat(first) FROM {table}").fetchone()
@@ -262,7 +261,7 @@ def _read_chunks(conn: sqlite3.Connection, table: str, firsts: Int64Array) -> li
         return []
     rows = conn.execute(
         f"SELECT keys FROM {table} WHERE first IN (SELECT value FROM json_each(?)) ORDER BY first",
-        (json.dumps(firsts.tolist()),),
+        (json_rows(firsts.tolist()),),
     ).fetchall()
     if len(rows) != firsts.shape[0]:
         raise StoreError(f"{firsts.shape[0] - len(rows)} chunks of {table} vanished while being read")
@@ -298,7 +297,7 @@ def account_numbers(conn: sqlite3.Connection, ids: Sequence[str]) -> Int64Array:
     if not ids:
         return numbers
     order = sorted(range(len(ids)), key=ids.__getitem__)
-    listed = orjson.dumps([ids[i] for i in order]).decode()  # ten times as fast as json.dumps
+    listed = json_rows([ids[i] for i in order])
     (base,) = conn.execute("SELECT coalesce(max(n), 0) FROM accounts").fetchone()
     before = conn.total_changes
     # New ids are numbered in sorted order after every account there is, so the table and its id

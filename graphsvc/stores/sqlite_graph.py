@@ -5,7 +5,6 @@ edge streamed for projections. The array work is in :mod:`graphsvc.stores.sqlite
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -18,7 +17,7 @@ from graphsvc.model import Account, Follow, FollowBatch
 from graphsvc.stores.base import Page
 from graphsvc.stores.paging import check_first, decode_cursor, pages_by_owner
 from graphsvc.stores.sqlite_base import SqliteConnections
-from graphsvc.stores.sqlite_rows import ACCOUNT_COLUMNS, account_from, chunks
+from graphsvc.stores.sqlite_rows import ACCOUNT_COLUMNS, account_from, chunks, json_rows
 
 # Ids or numbers one statement looks up (a JSON array of them).
 _LOOKUP = 10_000
@@ -91,7 +90,7 @@ class SqliteFollowGraph(SqliteConnections):
         listed: list[tuple[str, int]] = []
         for chunk in chunks(owners, _LOOKUP):
             for owner, n in conn.execute(
-                "SELECT a.id, a.n FROM json_each(?) j JOIN accounts a ON a.id = j.value", (json.dumps(chunk),)
+                "SELECT a.id, a.n FROM json_each(?) j JOIN accounts a ON a.id = j.value", (json_rows(chunk),)
             ):
                 listed += [(owner, int(m)) for m in members(conn, table, n, start, first + 1).tolist()]
         rows: dict[int, Any] = {}
@@ -100,7 +99,7 @@ class SqliteFollowGraph(SqliteConnections):
                 (r[-1], r)
                 for r in conn.execute(
                     f"SELECT {ACCOUNT_COLUMNS}, a.n FROM json_each(?) j JOIN accounts a ON a.n = j.value",
-                    (json.dumps(chunk),),
+                    (json_rows(chunk),),
                 )
             )
         return pages_by_owner(
