@@ -8,8 +8,9 @@ Needs ``wrk`` (Debian package ``wrk``) as the load generator. Prints a table and
 
 The machine is shared, so nothing is compared across runs: every server (this checkout, the hello
 endpoint, and with ``--baseline REV`` the API as it was at git revision REV, served from a
-``git archive`` of it on the same store) is measured in the same run, in interleaved rounds; the
-table shows the median round of each.
+``git archive`` of it on the same demo data, loaded into a store of its own by that revision's
+code, as its schema may be older) is measured in the same run, in interleaved rounds; the table
+shows the median round of each.
 
 Each query runs twice: as is (the same request over and over, as a polling dashboard sends it;
 the API's read cache answers most of them) and ``unique`` (a variable the query ignores changes
@@ -134,6 +135,21 @@ def prepare(store_url: str) -> tuple[str, str]:
         store.close()
 
 
+def prepare_at(tree: Path, store_url: str) -> tuple[str, str]:
+    """What :func:`prepare` returns, done by the code in ``tree`` (in a subprocess)."""
+    script = "import json, sys; from bench.api import prepare; print(json.dumps(prepare(sys.argv[1])))"
+    out = subprocess.run(
+        [sys.executable, "-c", script, store_url],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    key, busy = json.loads(out.splitlines()[-1])
+    return key, busy
+
+
 def run_wrk(
     url: str, body: dict[str, Any], key: str, clients: int, seconds: float, script: Path, unique: bool = False
 ) -> dict[str, Any]:
@@ -202,32 +218,42 @@ def main() -> int:
     key, busy = prepare(store_url)
     script = work / "post.lua"
     script.write_text(LUA)
-    servers: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
+    servers: dict[str, tuple[subprocess.Popen[bytes], str, str]] = {}  # process, URL, key
     port = free_port()
-    servers["api"] = (start_api(store_url, port, None), f"http://127.0.0.1:{port}")
+    servers["api"] = (start_api(store_url, port, None), f"http://127.0.0.1:{port}", key)
     if args.baseline:
         port = free_port()
         tree = checkout(args.baseline, work / "baseline")
-        servers[f"api@{args.baseline}"] = (start_api(store_url, port, tree), f"http://127.0.0.1:{port}")
+        old_store = f"sqlite:///{work / 'baseline.db'}"
+        old_key, old_busy = prepare_at(tree, old_store)
+        if old_busy != busy:
+            raise SystemExit(
+                f"{args.baseline} picks another customer ({old_busy}, not {busy}): not comparable"
+            )
+        servers[f"api@{args.baseline}"] = (
+            start_api(old_store, port, tree),
+            f"http://127.0.0.1:{port}",
+            old_key,
+        )
     port = free_port()
     hello = subprocess.Popen(
         [sys.executable, "-c", HELLO_APP.replace("{port}", str(port))],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    servers["hello"] = (hello, f"http://127.0.0.1:{port}")
+    servers["hello"] = (hello, f"http://127.0.0.1:{port}", "")
     results: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     try:
         targets: list[tuple[str, str, str, dict[str, Any], str]] = []
-        for server, (process, base) in servers.items():
+        for server, (process, base, auth) in servers.items():
             wait_up(f"{base}/healthz" if server != "hello" else f"{base}/graphql", process)
             if server == "hello":
                 targets.append((server, "strawberry hello", f"{base}/graphql", {"query": "{ hello }"}, ""))
                 continue
             for name, q in QUERIES.items():
                 body = {"query": q, "variables": {"id": busy, "nonce": "__nonce__"}}
-                targets.append((server, name, f"{base}/graphql", body, key))
-                targets.append((server, f"{name} unique", f"{base}/graphql", body, key))
+                targets.append((server, name, f"{base}/graphql", body, auth))
+                targets.append((server, f"{name} unique", f"{base}/graphql", body, auth))
         for _, name, url, body, auth in targets:
             check = httpx.post(
                 url, json=body, headers={"authorization": f"Bearer {auth}"} if auth else {}
@@ -240,7 +266,7 @@ def main() -> int:
                     result = run_wrk(url, body, auth, clients, args.seconds, script, name.endswith(" unique"))
                     results.setdefault((server, name, clients), []).append(result)
     finally:
-        for process, _ in servers.values():
+        for process, _, _ in servers.values():
             process.terminate()
             process.wait(10)
     rows = [
