@@ -121,6 +121,24 @@ def test_stats_json_has_the_documented_shape(tmp_path: Path) -> None:
     assert result["by_brand"] == {}
 
 
+def test_stats_into_a_closed_pipe_stops_without_a_traceback(tmp_path: Path) -> None:
+    # what ``graphsvc stats | head -1`` does once head has read its line
+    env = {**os.environ, "GRAPHSVC_STORE": f"sqlite:///{tmp_path / 'empty.db'}"}
+    reader, writer = os.pipe()
+    os.close(reader)  # before the command writes: its first print meets a broken pipe
+    with closing(os.fdopen(writer, "w")) as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "graphsvc", "stats"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=SQLITE_TIMEOUT,
+        )
+    assert done.returncode == 141
+    assert done.stderr == ""
+
+
 def test_load_reply_before_parent_resolves_later(tmp_path: Path) -> None:
     reply = {
         "id": "2",
