@@ -81,7 +81,7 @@ class BrandBook:
         self._owned: dict[str, str | None] = {}
         # Brands as their accounts reveal them by posting, already added: a brand account posts
         # often, and adding the same brand again changes nothing.
-        self._posted: dict[tuple[str, str, str], Brand] = {}
+        self._posted: dict[tuple[str, str, str, str | None], Brand] = {}
         self.brands: dict[str, Brand] = {}
         for brand in brands:
             self.add(brand)
@@ -89,7 +89,7 @@ class BrandBook:
     def add(self, brand: Brand) -> bool:
         """Remember ``brand``; True when it (or a new handle of it) was not known before."""
         known = self.brands.get(brand.key)
-        if known is not None and set(brand.handles) <= set(known.handles):
+        if known is not None and {*brand.handles, *brand.aliases} <= {*known.handles, *known.aliases}:
             return False
         if known is not None:
             brand = Brand(
@@ -124,19 +124,23 @@ class BrandBook:
 
     def posted_by(self, key: str, account: Account) -> Brand:
         """Brand ``key`` as ``account`` reveals it by posting, added: named as it is already known
-        (a configured name is never replaced by an account's display name), else after the account."""
+        (a configured name is never replaced by an account's display name), else after the account;
+        the account's handle becomes a name for it (``x:1234`` posting as @AcmeHelp for ``acme``)."""
         known = self.brands.get(key)
         name = (
             known.name if known is not None else account.name or account.handle or account.id.split(":", 1)[1]
         )
+        handle = account.handle
+        seen = (key, name, account.id, handle)
         try:
-            return self._posted[key, name, account.id]
+            return self._posted[seen]
         except KeyError:
-            brand = Brand(key=key, name=name, handles=(account.id,))
+            aliases = (handle,) if handle and brand_key(handle) != key else ()
+            brand = Brand(key=key, name=name, handles=(account.id,), aliases=aliases)
             self.add(brand)
             if len(self._posted) >= _REMEMBERED:
                 self._posted.clear()
-            self._posted[key, name, account.id] = brand
+            self._posted[seen] = brand
             return brand
 
 

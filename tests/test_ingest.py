@@ -174,6 +174,19 @@ def test_a_configured_brand_keeps_its_name_when_its_accounts_post(store: Store) 
     assert {a.brand for a in store.get_accounts(["x:AcmeHelp", "x:51"]).values()} == {"acme"}
 
 
+def test_a_brand_is_found_by_the_handle_its_account_posts_as(store: Store) -> None:
+    desk = Account(id="x:4242", handle="AcmeHelp", brand="acme")  # numeric id, brand named apart
+    Ingestor(store).ingest(
+        [
+            mention("x:7", 0, author=desk, author_is_brand=True, text="we are here to help"),
+            mention("x:8", 1, text="@AcmeHelp my order is late", mentions=("AcmeHelp",)),
+        ]
+    )
+    assert list(store.get_brands(["AcmeHelp", "@acmehelp", "acme"])) == ["AcmeHelp", "@acmehelp", "acme"]
+    assert {b.key for b in store.get_brands(["AcmeHelp", "acme"]).values()} == {"acme"}
+    assert store.get_posts(["x:8"])["x:8"].brands == ("acme",)
+
+
 def test_two_accounts_of_one_brand_in_one_batch_both_belong_to_it(store: Store) -> None:
     Ingestor(store).ingest(
         [
