@@ -11,7 +11,7 @@ import pytest
 from graphsvc.errors import StoreError
 from graphsvc.model import AccountIds, FollowBatch
 from graphsvc.stores import sqlite_follows
-from graphsvc.stores.base import FeedMarks
+from graphsvc.stores.base import FeedMarks, InteractionFilter
 from graphsvc.stores.sqlite import SqliteStore
 from graphsvc.stores.sqlite_follows import (
     FOLLOWERS,
@@ -181,3 +181,20 @@ def test_sqlite_follow_batches_number_only_the_ids_they_use(tmp_path: Path) -> N
     assert store.upsert_follow_batches([FollowBatch.of([("x:2999", "x:a"), ("x:7", "x:b")], ids=ids)]) == 2
     assert [a.id for a in store.list_followers("x:a", 5).items] == ["x:2999"]
     assert [a.id for a in store.list_followers("x:b", 5).items] == ["x:a", "x:7"]  # in numbering order
+
+
+def test_sqlite_interactions_of_an_account_are_an_index_range_past_its_brand_posts(tmp_path: Path) -> None:
+    # an account answering as a brand has many posts that are not interactions: the query must
+    # seek past them, not step over each
+    store = SqliteStore(f"sqlite:///{tmp_path / 'plan.db'}")
+    conn = store._conn()
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    store.list_interactions_many(["x:1"], InteractionFilter(), 5)
+    store.list_interactions_many(["x:1", "x:2"], InteractionFilter(), 5)
+    conn.set_trace_callback(None)
+    reads = [s for s in statements if "FROM posts p" in s]
+    assert len(reads) == 2
+    for read in reads:
+        plan = " / ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {read}"))
+        assert "USING INDEX posts_author (author=? AND by_brand=?)" in plan, plan

@@ -15,6 +15,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+import orjson
+
 from graphsvc.errors import BadUserInput
 from graphsvc.stores.base import Page
 
@@ -23,8 +25,7 @@ R = TypeVar("R")
 
 
 def encode_cursor(key: Sequence[Any]) -> str:
-    raw = json.dumps(list(key), separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.urlsafe_b64encode(orjson.dumps(list(key))).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> list[Any]:

@@ -113,7 +113,7 @@ def post_from(row: Sequence[Any]) -> Post:
             type=CustomerType(ptype),
             confidence=conf,
             lang=llang or "",
-            cues=tuple(json.loads(cues or "[]")),
+            cues=tuple(orjson.loads(cues)) if cues else (),
             needs_response=bool(needs),
             sla=timedelta(seconds=sla) if sla is not None else None,
             version=version or "",

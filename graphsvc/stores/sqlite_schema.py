@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from graphsvc.errors import SchemaVersionError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _chunk_follows(conn: sqlite3.Connection) -> None:
@@ -170,6 +170,12 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     INSERT INTO counters (name, value) SELECT 'state_changes', count(*) FROM state_changes;
     """,
     _chunk_follows,
+    # Version 5: a customer's interactions (by_brand = 0) are an index range even for an account
+    # that also posts as a brand (whose every post the old index made the query step over).
+    """
+    DROP INDEX posts_author;
+    CREATE INDEX posts_author ON posts (author, by_brand, created_at);
+    """,
 )
 
 
