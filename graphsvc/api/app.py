@@ -102,6 +102,7 @@ def create_app(settings: Settings, store: Store | None = None, *, settle_heap: b
         debug=False,
     )
     app.state.services = services
+    app.state.schema = schema
     return app
 
 

@@ -407,6 +407,7 @@ class Plans:
     answered: int = 0  # requests a plan answered
     _found: dict[tuple[Any, ...], tuple[DocumentNode, Plan | None]] = field(default_factory=dict)
     _variables: dict[int, tuple[DocumentNode, tuple[str, ...] | None]] = field(default_factory=dict)
+    _accepted: dict[tuple[str, str | None], DocumentNode] = field(default_factory=dict)
 
     def plan(
         self, executor: Executor[Any], document: DocumentNode, schema: strawberry.Schema | None = None
@@ -437,23 +438,33 @@ class Plans:
             cache.clear()
         cache[key] = value
 
-    async def execute(self, ctx: ExecutionContext) -> ExecutionResult | None:
-        """The result of a valid query run by its plan; None when graphql-core must run it."""
-        document = ctx.graphql_document
-        schema = ctx.schema
-        if document is None or ctx.operation_type.value != OperationType.QUERY.value:
-            return None
+    def accepted(self, query: str, operation_name: str | None) -> DocumentNode | None:
+        """The document of a query text (and operation) a plan has answered before, else None."""
+        return self._accepted.get((query, operation_name))
+
+    async def run(
+        self,
+        schema: strawberry.Schema,
+        document: DocumentNode,
+        *,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        context: Any,
+        root_value: Any = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """The data of a valid query run by its plan; None when graphql-core must run it."""
         if schema.config.enable_experimental_incremental_execution:
             return None
         built = schema.execution_context_class.build(
             schema._schema,
             document,
-            root_value=ctx.root_value,
-            context_value=ctx.context,
-            raw_variable_values=ctx.variables,
-            operation_name=ctx.operation_name,
+            root_value=root_value,
+            context_value=context,
+            raw_variable_values=variables,
+            operation_name=operation_name,
             is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as strawberry passes it
-            operation_extensions=ctx.operation_extensions,
+            operation_extensions=extensions,
         )
         if isinstance(built, list):
             return None  # variables that do not coerce: graphql-core reports them
@@ -461,10 +472,31 @@ class Plans:
         if plan is None:
             return None
         try:
-            data = await _Run(built).execute(plan, ctx.root_value)
+            data = await _Run(built).execute(plan, root_value)
         except Exception:  # a resolver failed: graphql-core runs the query again and reports it
             return None
         self.answered += 1
+        return data
+
+    async def execute(self, ctx: ExecutionContext) -> ExecutionResult | None:
+        """The result of a valid query run by its plan; None when graphql-core must run it. A query
+        text answered here is remembered as :meth:`accepted`."""
+        document = ctx.graphql_document
+        if document is None or ctx.operation_type.value != OperationType.QUERY.value:
+            return None
+        data = await self.run(
+            ctx.schema,
+            document,
+            variables=ctx.variables,
+            operation_name=ctx.operation_name,
+            context=ctx.context,
+            root_value=ctx.root_value,
+            extensions=ctx.operation_extensions,
+        )
+        if data is None:
+            return None
+        if ctx.query is not None:
+            self._remember(self._accepted, (ctx.query, ctx.operation_name), document)
         return ExecutionResult(data=data, errors=None)
 
 
