@@ -1,4 +1,4 @@
-"""Per-request DataLoaders, one per relation, so a query costs one store call per level, not per item.
+"""Per-request loaders (:class:`~graphsvc.api.batches.Loader`), one per relation, so a query costs one store call per level, not per item.
 
 Loaders are created lazily: a request that never touches posts never builds the post loader.
 Paged relations (followers, following, interactions) use the store's ``*_many`` methods: one call
@@ -13,9 +13,8 @@ from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
 
-from strawberry.dataloader import DataLoader
-
 from graphsvc.analytics import engaged_mask, engaged_reach_many
+from graphsvc.api.batches import Loader, Mapped
 from graphsvc.api.cache import MISSING, ReadCache
 from graphsvc.api.graph import FollowerGraph
 from graphsvc.api.store_calls import StoreCalls
@@ -49,7 +48,7 @@ class EngagedKey:
 
 
 class Loaders:
-    """The DataLoaders of one request."""
+    """The loaders of one request."""
 
     def __init__(self, calls: StoreCalls, graph: FollowerGraph, cache: ReadCache) -> None:
         self.calls = calls
@@ -57,7 +56,7 @@ class Loaders:
         self.graph = graph
         self.cache = cache
 
-    def brand(self, name: str) -> Awaitable[Brand | None]:
+    def brand(self, name: str) -> Mapped[Brand | None]:
         """The brand a key, handle or alias names; settled at once when the app's read cache has it."""
         cached = self.cache.get(("brand", name))
         if cached is not MISSING:
@@ -65,62 +64,62 @@ class Loaders:
         return self.brands.load(name)
 
     @cached_property
-    def accounts(self) -> DataLoader[str, Account | None]:
+    def accounts(self) -> Loader[str, Account | None]:
         async def load(ids: list[str]) -> Sequence[Account | None]:
             found = await self.calls(self.store.get_accounts, ids)
             return [found.get(i) for i in ids]
 
-        return DataLoader(load)
+        return Loader(load)
 
     @cached_property
-    def brands(self) -> DataLoader[str, Brand | None]:
+    def brands(self) -> Loader[str, Brand | None]:
         async def load(keys: list[str]) -> Sequence[Brand | None]:
             found = await self.calls(self.store.get_brands, keys)
             for key in keys:
                 self.cache.put(("brand", key), found.get(key))
             return [found.get(k) for k in keys]
 
-        return DataLoader(load)
+        return Loader(load)
 
     @cached_property
-    def posts(self) -> DataLoader[str, Post | None]:
+    def posts(self) -> Loader[str, Post | None]:
         async def load(ids: list[str]) -> Sequence[Post | None]:
             found = await self.calls(self.store.get_posts, ids)
             return [found.get(i) for i in ids]
 
-        return DataLoader(load)
+        return Loader(load)
 
     @cached_property
-    def replies(self) -> DataLoader[str, tuple[Post, ...]]:
+    def replies(self) -> Loader[str, tuple[Post, ...]]:
         async def load(ids: list[str]) -> Sequence[tuple[Post, ...]]:
             found = await self.calls(self.store.replies_to, ids)
             return [found.get(i, ()) for i in ids]
 
-        return DataLoader(load)
+        return Loader(load)
 
     @cached_property
-    def states(self) -> DataLoader[str, tuple[CustomerState, ...]]:
+    def states(self) -> Loader[str, tuple[CustomerState, ...]]:
         async def load(ids: list[str]) -> Sequence[tuple[CustomerState, ...]]:
             found = await self.calls(self.store.states_for, ids)
             return [found.get(i, ()) for i in ids]
 
-        return DataLoader(load)
+        return Loader(load)
 
     @cached_property
-    def metrics(self) -> DataLoader[str, Metrics | None]:
+    def metrics(self) -> Loader[str, Metrics | None]:
         async def load(ids: list[str]) -> Sequence[Metrics | None]:
             found = await self.calls(self.store.get_metrics, ids)
             return [found.get(i) for i in ids]
 
-        return DataLoader(load)
+        return Loader(load)
 
     @cached_property
-    def followers(self) -> DataLoader[PageKey, Page[Account]]:
-        return DataLoader(self._paged(self.store.list_followers_many))
+    def followers(self) -> Loader[PageKey, Page[Account]]:
+        return Loader(self._paged(self.store.list_followers_many))
 
     @cached_property
-    def following(self) -> DataLoader[PageKey, Page[Account]]:
-        return DataLoader(self._paged(self.store.list_following_many))
+    def following(self) -> Loader[PageKey, Page[Account]]:
+        return Loader(self._paged(self.store.list_following_many))
 
     def _paged(
         self, many: Callable[[list[str], int, str | None], dict[str, Page[Account]]]
@@ -135,7 +134,7 @@ class Loaders:
         return load
 
     @cached_property
-    def interactions(self) -> DataLoader[PageKey, Page[Post]]:
+    def interactions(self) -> Loader[PageKey, Page[Post]]:
         async def load(keys: list[PageKey]) -> Sequence[Page[Post]]:
             found: dict[PageKey, Page[Post]] = {}
             for (first, after, brand, kind, since, until), group in _grouped(
@@ -148,10 +147,10 @@ class Loaders:
                 found.update((k, pages[k.owner]) for k in group)
             return [found[k] for k in keys]
 
-        return DataLoader(load)
+        return Loader(load)
 
     @cached_property
-    def engaged(self) -> DataLoader[EngagedKey, int]:
+    def engaged(self) -> Loader[EngagedKey, int]:
         """Engaged reach: one ``customer_ids_for_brand`` call and one mask per brand per request."""
 
         async def load(keys: list[EngagedKey]) -> Sequence[int]:
@@ -163,7 +162,7 @@ class Loaders:
                 found.update(zip(group, counts, strict=True))
             return [found[k] for k in keys]
 
-        return DataLoader(load)
+        return Loader(load)
 
 
 def _grouped(keys: Iterable[K], by: Callable[[K], G]) -> dict[G, list[K]]:

@@ -8,7 +8,8 @@ operation and value of the variables its ``@skip``/``@include`` read, and the
 fields with one go through the same strawberry resolver (permissions, argument conversion,
 ``Info``) as graphql-core would call, with the same ``GraphQLResolveInfo``.
 
-Awaitables are gathered level by level, so DataLoaders still batch every load of one level.
+Awaitables are gathered level by level, so loaders still batch every load of one level; a level
+waits for each batch of loads once (graphsvc.api.batches), not for each key.
 
 The plan handles the successful answer only. Anything else (an error anywhere, introspection, a
 mutation, a value that does not fit its type) makes it give up, and graphql-core runs the operation
@@ -60,6 +61,7 @@ from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
+from graphsvc.api.batches import Mapped, batch_of
 from graphsvc.api.direct import direct_resolver
 
 # Types whose values were found not awaitable (awaitability is a matter of type, except for
@@ -354,7 +356,7 @@ class _Run:
             data = self.fields(plan.root, root, None)
             while self.pending:
                 level, self.pending = self.pending, []
-                values = await asyncio.gather(*(p[0] for p in level), return_exceptions=True)
+                values = await _settle([p[0] for p in level])
                 for (_, output, into, key, fld, path), value in zip(level, values, strict=True):
                     if isinstance(value, BaseException):
                         raise GiveUp from value
@@ -363,6 +365,30 @@ class _Run:
         except BaseException:
             _discard(p[0] for p in self.pending)
             raise
+
+
+async def _settle(awaitables: list[Any]) -> list[Any]:
+    """What each awaitable gives (its exception, for a failure), the loads among them waited for
+    once per batch (see graphsvc.api.batches), the rest gathered as graphql-core would."""
+    others: list[Any] = []
+    batches: dict[asyncio.Future[None], None] = {}
+    for awaitable in awaitables:
+        batch = batch_of(awaitable)
+        if batch is None:
+            others.append(awaitable)
+        elif not batch.done():
+            batches[batch] = None
+    gathered = iter(await asyncio.gather(*others, return_exceptions=True) if others else ())
+    for batch in batches:
+        await batch
+    return [_result(a) if batch_of(a) is not None else next(gathered) for a in awaitables]
+
+
+def _result(load: Mapped[Any]) -> Any:
+    try:
+        return load.result()
+    except Exception as exc:
+        return exc
 
 
 def _discard(pending: Iterable[Any]) -> None:

@@ -1,5 +1,5 @@
 """The API's object types. Each wraps a domain record (kept private) and resolves relations
-through the request's DataLoaders, so a list of N items costs one store call per relation."""
+through the request's loaders, so a list of N items costs one store call per relation."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Annotated, Optional
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from graphsvc.analytics import alert_priority, peer_reach
+from graphsvc.api.batches import Loader
 from graphsvc.api.connections import (
     AFTER_HELP,
     FIRST_HELP,
@@ -264,9 +264,9 @@ class Customer(Node):
         return await self._neighbours(info.context.loaders.following, info, first, after)
 
     async def _neighbours(
-        self, loader: DataLoader[PageKey, Page[Account]], info: Info, first: int | None, after: str | None
+        self, loader: Loader[PageKey, Page[Account]], info: Info, first: int | None, after: str | None
     ) -> Connection[Customer]:
-        """One page of followers or following, through the request's DataLoader for it."""
+        """One page of followers or following, through the request's loader for it."""
         size = page_size(first, info.context.settings)
 
         async def fetch(n: int, cursor: str | None) -> Page[Account]:
