@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
 
-from graphsvc.analytics import engaged_mask, engaged_reach_many
+from graphsvc.analytics import Projection, engaged_mask, engaged_reach_many, peer_reach
 from graphsvc.api.batches import Loader, Mapped
 from graphsvc.api.cache import MISSING, ReadCache
 from graphsvc.api.graph import FollowerGraph
@@ -114,6 +114,17 @@ class Loaders:
         return Loader(load)
 
     @cached_property
+    def reach(self) -> Loader[tuple[str, int], int]:
+        """Peer reach by (account, hops): the stored number, else computed from the projection."""
+
+        async def load(keys: list[tuple[str, int]]) -> Sequence[int]:
+            stored = await self.metrics.load_many([account for account, _ in keys])
+            p = await self.graph.projection() if None in stored else None
+            return [_reach(m, hops, p, account) for (account, hops), m in zip(keys, stored, strict=True)]
+
+        return Loader(load)
+
+    @cached_property
     def followers(self) -> Loader[PageKey, Page[Account]]:
         return Loader(self._paged(self.store.list_followers_many))
 
@@ -163,6 +174,13 @@ class Loaders:
             return [found[k] for k in keys]
 
         return Loader(load)
+
+
+def _reach(stored: Metrics | None, hops: int, p: Projection | None, account: str) -> int:
+    if stored is not None:
+        return stored.reach1 if hops == 1 else stored.reach2
+    assert p is not None  # loaded whenever a number is missing
+    return peer_reach(p, account, hops)
 
 
 def _grouped(keys: Iterable[K], by: Callable[[K], G]) -> dict[G, list[K]]:

@@ -1,10 +1,9 @@
 """The API's object types. Each wraps a domain record (kept private) and resolves relations
-through the request's loaders, so a list of N items costs one store call per relation."""
+through the request's DataLoaders, so a list of N items costs one store call per relation."""
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Optional
 
@@ -27,9 +26,9 @@ from graphsvc.api.fields import field
 from graphsvc.api.ids import NodeKind, node_id
 from graphsvc.api.loaders import EngagedKey, PageKey
 from graphsvc.api.permissions import SENSITIVE
-from graphsvc.api.soon import Soon, loaded, settled, then
+from graphsvc.api.soon import Soon, loaded, then
 from graphsvc.errors import BadUserInput, NotFound
-from graphsvc.model import Account, Metrics
+from graphsvc.model import Account
 from graphsvc.model import Brand as DomainBrand
 from graphsvc.model import Classification as DomainClassification
 from graphsvc.model import CustomerState as DomainState
@@ -73,35 +72,28 @@ def check_hops(hops: int) -> int:
 
 def reach_of(info: Info, account_id: str, hops: int) -> Soon[int]:
     """Peer reach: the stored number first; computed from the shared projection when it is missing
-    or stale (new follow edges were written since the stored numbers were)."""
+    or stale (new follow edges were written since the stored numbers were). At once when the
+    stored number is loaded already, else a load of the request's ``reach`` loader."""
     graph = info.context.services.graph
     if graph.metrics_stale:
         return graph.reach(account_id, hops)
-    stored = settled(info.context.loaders.metrics.load(account_id))
-    if inspect.isawaitable(stored):
-        return _first(reaches_of(info, [account_id], hops))
+    loaders = info.context.loaders
+    load = loaders.metrics.load(account_id)
+    if not load.done():
+        return loaders.reach.load((account_id, hops))
+    stored = load.result()
     if stored is None:
         return graph.reach(account_id, hops)
     return stored.reach1 if hops == 1 else stored.reach2
 
 
-async def _first(values: Awaitable[list[int]]) -> int:
-    return (await values)[0]
-
-
 async def reaches_of(info: Info, account_ids: Sequence[str], hops: int) -> list[int]:
     """:func:`reach_of` for several accounts with one metrics load."""
     graph = info.context.services.graph
-    stored: Sequence[Metrics | None] = [None] * len(account_ids)
-    if not graph.metrics_stale:
-        stored = await info.context.loaders.metrics.load_many(list(account_ids))
-    if all(m is not None for m in stored):
-        return [(m.reach1 if hops == 1 else m.reach2) if m else 0 for m in stored]
-    p = await graph.projection()
-    return [
-        (m.reach1 if hops == 1 else m.reach2) if m else peer_reach(p, a, hops)
-        for a, m in zip(account_ids, stored, strict=True)
-    ]
+    if graph.metrics_stale:
+        p = await graph.projection()
+        return [peer_reach(p, a, hops) for a in account_ids]
+    return await info.context.loaders.reach.load_many([(a, hops) for a in account_ids])
 
 
 async def brand_key_of(info: Info, name: str) -> str:
