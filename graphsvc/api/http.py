@@ -168,13 +168,14 @@ class GraphQLHTTP:
 
     async def _handle(self, request: Request, context: Context) -> tuple[Response, list[str]]:
         accept = request.headers.get("accept")
-        media = negotiate(accept) or JSON
+        negotiated = negotiate(accept)
+        media = negotiated or JSON
         try:
             if request.method not in _ALLOWED:
                 raise RequestError(405, "use POST, or GET for queries", headers={"Allow": "GET, POST"})
             if request.method == "GET" and wants_html(accept) and "query" not in request.query_params:
                 return graphiql_response(request, self.services.settings), []
-            if negotiate(accept) is None:
+            if negotiated is None:
                 raise RequestError(
                     406, f"cannot answer with any of Accept: {accept}; accept {GRAPHQL_RESPONSE} or {JSON}"
                 )
