@@ -23,6 +23,7 @@ import asyncio
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 from operator import attrgetter
 from types import GeneratorType
 from typing import Any
@@ -33,14 +34,19 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     GraphQLAbstractType,
+    GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLString,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
@@ -94,14 +100,45 @@ class _Output:
 @dataclass(slots=True)
 class _Leaf(_Output):
     coerce: Callable[[Any], Any]
+    same: type | None = None  # values of exactly this type are their own output (String, ID, Boolean)
 
     def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+        if type(value) is self.same:
+            return value
+        return self.coerced(value)
+
+    def coerced(self, value: Any) -> Any:
         if value is None or value is Undefined:
             return None
         coerced = self.coerce(value)
         if coerced is None or coerced is Undefined:
             raise GiveUp
         return coerced
+
+
+@dataclass(slots=True)
+class _Int(_Leaf):
+    """Python ints in GraphQL's 32-bit range are their own output, as graphql-core writes them."""
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+        if type(value) is int and -0x80000000 <= value <= 0x7FFFFFFF:
+            return value
+        return self.coerced(value)
+
+
+@dataclass(slots=True)
+class _Enum(_Leaf):
+    """Members of the enum's Python class, each coerced once and then looked up by identity."""
+
+    names: dict[Any, Any] = field(default_factory=dict)
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+        if type(value) is self.same:
+            name = self.names.get(value)
+            if name is None:
+                name = self.names[value] = self.coerced(value)
+            return name
+        return self.coerced(value)
 
 
 @dataclass(slots=True)
@@ -258,7 +295,7 @@ class _Compiler:
             assert isinstance(type_, GraphQLList)
             return _List(self.output(type_.of_type, details))
         if is_leaf_type(type_):
-            return _Leaf(type_.coerce_output_value)
+            return _leaf(type_)
         if is_object_type(type_):
             assert isinstance(type_, GraphQLObjectType)
             return self.object(type_, details)
@@ -276,6 +313,22 @@ class _Compiler:
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             raise GiveUp
         return _Object(type_, self.fields(type_, collected.grouped_field_set))
+
+
+def _leaf(type_: GraphQLOutputType) -> _Leaf:
+    """How to complete a scalar or enum: graphql-core's own coercion, with shortcuts for the values
+    it hands back unchanged (a ``str`` as a String, an ``int`` in range as an Int...)."""
+    coerce = type_.coerce_output_value  # type: ignore[union-attr]  # leaf types have it
+    if type_ is GraphQLInt:
+        return _Int(coerce)
+    if type_ in (GraphQLString, GraphQLID):
+        return _Leaf(coerce, str)
+    if type_ is GraphQLBoolean:
+        return _Leaf(coerce, bool)
+    wrapped = getattr(type_, "wrapped_cls", None)  # strawberry's enums: the Python Enum class
+    if isinstance(type_, GraphQLEnumType) and isinstance(wrapped, type) and issubclass(wrapped, Enum):
+        return _Enum(coerce, wrapped)
+    return _Leaf(coerce)
 
 
 def _attribute(field_def: GraphQLField) -> Callable[[Any], Any] | None:
