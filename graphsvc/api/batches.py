@@ -127,18 +127,24 @@ class Loader(Generic[K, V]):
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[V]]:
         return _all([self.load(k) for k in keys])
 
+    def __contains__(self, key: K) -> bool:
+        """Whether ``key`` was loaded, is being loaded, or was primed."""
+        return key in self._of
+
     def prime(self, key: K, value: V) -> None:
         """Know ``value`` for ``key`` without loading it (unless it is loaded already)."""
-        self.prime_many({key: value})
+        if key in self._of:
+            return
+        primed = self._primed
+        if primed is None:
+            primed = self._primed = Batch(self._loop or asyncio.get_running_loop())
+            primed.future.set_result(None)
+        self._of[key] = primed
+        primed.found[key] = value
 
     def prime_many(self, values: Mapping[K, V]) -> None:
-        if self._primed is None:
-            self._primed = Batch(self._loop or asyncio.get_running_loop())
-            self._primed.future.set_result(None)
         for key, value in values.items():
-            if key not in self._of:
-                self._of[key] = self._primed
-                self._primed.found[key] = value
+            self.prime(key, value)
 
 
 async def _all(loads: list[Mapped[V]]) -> list[V]:

@@ -58,10 +58,12 @@ class Loaders:
 
     def brand(self, name: str) -> Mapped[Brand | None]:
         """The brand a key, handle or alias names; settled at once when the app's read cache has it."""
-        cached = self.cache.get(("brand", name))
-        if cached is not MISSING:
-            self.brands.prime(name, cached)
-        return self.brands.load(name)
+        brands = self.brands
+        if name not in brands:
+            cached = self.cache.get(("brand", name))
+            if cached is not MISSING:
+                brands.prime(name, cached)
+        return brands.load(name)
 
     @cached_property
     def accounts(self) -> Loader[str, Account | None]:

@@ -48,9 +48,12 @@ from graphql import (
     GraphQLSchema,
     GraphQLString,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    ValueNode,
     VariableNode,
     is_abstract_type,
     is_leaf_type,
@@ -222,6 +225,11 @@ class _Field:
     output: _Output
     has_args: bool
     needs_path: bool = True  # resolvers and objects below need their own path; leaves read do not
+    # Arguments written out in the query (no variables) are the same for every request: coerced
+    # once, and their converted values kept here (see graphsvc.api.direct) instead of per request.
+    literal: bool = False
+    literal_args: dict[str, Any] | None = None
+    literal_converted: dict[Any, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -280,11 +288,13 @@ class _Compiler:
                 found.append(
                     _Field(key, _DIRECT, parent, field_def, details, nodes, direct, output, has_args)
                 )
+
             else:
                 resolve = field_def.resolve or self.executor.field_resolver
                 found.append(
                     _Field(key, _RESOLVER, parent, field_def, details, nodes, resolve, output, has_args)
                 )
+            found[-1].literal = not _reads_variables(node)
         return found
 
     def output(self, type_: GraphQLOutputType, details: list[FieldDetails]) -> _Output:
@@ -313,6 +323,21 @@ class _Compiler:
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             raise GiveUp
         return _Object(type_, self.fields(type_, collected.grouped_field_set))
+
+
+def _reads_variables(node: FieldNode) -> bool:
+    """Whether any argument of a field is, or contains, a variable."""
+
+    def reads(value: ValueNode) -> bool:
+        if isinstance(value, VariableNode):
+            return True
+        if isinstance(value, ListValueNode):
+            return any(reads(v) for v in value.values)
+        if isinstance(value, ObjectValueNode):
+            return any(reads(f.value) for f in value.fields)
+        return False
+
+    return any(reads(arg.value) for arg in node.arguments or ())
 
 
 def _leaf(type_: GraphQLOutputType) -> _Leaf:
@@ -365,14 +390,17 @@ class _Run:
         # resolvers get them as keyword arguments, never this dict itself)
         if not fld.has_args:
             return {}
-        found = self.args.get(fld)
+        found = fld.literal_args if fld.literal else self.args.get(fld)
         if found is None:
             ex = self.executor
             assert fld.field_def is not None
             found = get_argument_values(
                 fld.field_def, fld.nodes[0], ex.variable_values, None, ex.hide_suggestions
             )
-            self.args[fld] = found
+            if fld.literal:
+                fld.literal_args = found
+            else:
+                self.args[fld] = found
         return found
 
     def later(
@@ -392,7 +420,8 @@ class _Run:
             if kind == _ATTRIBUTE:
                 value = fld.read(source)
             elif kind == _DIRECT:
-                value = fld.read(source, self.info(fld, at), self.converted, self.arguments(fld))
+                converted = fld.literal_converted if fld.literal else self.converted
+                value = fld.read(source, self.info(fld, at), converted, self.arguments(fld))
             elif fld.has_args:
                 value = fld.read(source, self.info(fld, at), **self.arguments(fld))
             else:
