@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from operator import attrgetter
 from types import GeneratorType
-from typing import Any, cast
+from typing import Any
 
 import strawberry
 from graphql import (
@@ -93,10 +93,22 @@ class GiveUp(Exception):
 # -- the plan ------------------------------------------------------------------------------------
 
 
+# Where a value is: its parent's place, its key (or list index) and the parent type's name; a
+# plain tuple, made into graphql-core's Path (a named tuple, built by a Python call) only when
+# a resolve info is built.
+_At = tuple[Any, str | int, str | None] | None
+
+
+def _path(at: _At) -> Path:
+    assert at is not None
+    parent, key, typename = at
+    return Path(_path(parent) if parent is not None else None, key, typename)
+
+
 class _Output:
     """How a resolved value is completed for the type a field returns."""
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         raise NotImplementedError
 
 
@@ -105,7 +117,7 @@ class _Leaf(_Output):
     coerce: Callable[[Any], Any]
     same: type | None = None  # values of exactly this type are their own output (String, ID, Boolean)
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if type(value) is self.same:
             return value
         return self.coerced(value)
@@ -123,7 +135,7 @@ class _Leaf(_Output):
 class _Int(_Leaf):
     """Python ints in GraphQL's 32-bit range are their own output, as graphql-core writes them."""
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if type(value) is int and -0x80000000 <= value <= 0x7FFFFFFF:
             return value
         return self.coerced(value)
@@ -133,13 +145,14 @@ class _Int(_Leaf):
 class _Enum(_Leaf):
     """Members of the enum's Python class, each coerced once and then looked up by identity."""
 
-    names: dict[Any, Any] = field(default_factory=dict)
+    names: dict[int, Any] = field(default_factory=dict)
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if type(value) is self.same:
-            name = self.names.get(value)
+            # by id: members are singletons, and Enum.__hash__ is a Python call
+            name = self.names.get(id(value))
             if name is None:
-                name = self.names[value] = self.coerced(value)
+                name = self.names[id(value)] = self.coerced(value)
             return name
         return self.coerced(value)
 
@@ -148,7 +161,7 @@ class _Enum(_Leaf):
 class _NonNull(_Output):
     inner: _Output
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         completed = self.inner.complete(run, value, fld, path)
         if completed is None:
             raise GiveUp  # graphql-core reports the null and propagates it
@@ -159,7 +172,7 @@ class _NonNull(_Output):
 class _List(_Output):
     item: _Output
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
             return None
         if not is_iterable(value):
@@ -167,7 +180,7 @@ class _List(_Output):
         item = self.item
         completed: list[Any] = []
         for index, element in enumerate(value):
-            at = Path(path, index, None)
+            at = (path, index, None)
             if type(element) not in _PLAIN and _awaitable(element):
                 completed.append(None)
                 run.later(element, item, completed, index, fld, at)
@@ -181,7 +194,7 @@ class _Object(_Output):
     type: GraphQLObjectType
     fields: list[_Field]
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
             return None
         if self.type.is_type_of is not None:
@@ -198,7 +211,7 @@ class _Abstract(_Output):
     schema: GraphQLSchema
     by_type: dict[str, _Object]
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
             return None
         resolve_type = self.type.resolve_type or run.executor.type_resolver
@@ -377,17 +390,17 @@ class _Run:
 
     def __init__(self, executor: Executor[Any]) -> None:
         self.executor = executor
-        self.pending: list[tuple[Awaitable[Any], _Output, Any, Any, _Field, Path | None]] = []
+        self.pending: list[tuple[Awaitable[Any], _Output, Any, Any, _Field, _At]] = []
         self.args: dict[_Field, dict[str, Any]] = {}
         self.converted: dict[Any, dict[str, Any]] = {}  # see graphsvc.api.direct
 
-    def info(self, fld: _Field, path: Path | None) -> GraphQLResolveInfo[Any]:
+    def info(self, fld: _Field, path: _At) -> GraphQLResolveInfo[Any]:
         assert fld.field_def is not None and path is not None
-        return self.executor.build_resolve_info(fld.field_def, fld.nodes, fld.parent, path)
+        return self.executor.build_resolve_info(fld.field_def, fld.nodes, fld.parent, _path(path))
 
-    def lazy_info(self, fld: _Field, path: Path | None) -> GraphQLResolveInfo[Any]:
+    def lazy_info(self, fld: _Field, path: _At) -> Any:
         """:meth:`info` as a :class:`_LazyInfo`: for direct resolvers and type checks."""
-        return cast("GraphQLResolveInfo[Any]", _LazyInfo(self, fld, path))
+        return _LazyInfo(self, fld, path)
 
     def arguments(self, fld: _Field) -> dict[str, Any]:
         # variables are the same for the whole request: coerce each field's arguments once (the
@@ -408,11 +421,11 @@ class _Run:
         return found
 
     def later(
-        self, pending: Awaitable[Any], output: _Output, into: Any, key: Any, fld: _Field, path: Path | None
+        self, pending: Awaitable[Any], output: _Output, into: Any, key: Any, fld: _Field, path: _At
     ) -> None:
         self.pending.append((pending, output, into, key, fld, path))
 
-    def fields(self, obj: _Object, source: Any, path: Path | None) -> dict[str, Any]:
+    def fields(self, obj: _Object, source: Any, path: _At) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for fld in obj.fields:
             key = fld.key
@@ -420,7 +433,7 @@ class _Run:
             if kind == _TYPENAME:
                 result[key] = obj.type.name
                 continue
-            at = Path(path, key, obj.type.name) if fld.needs_path else path
+            at = (path, key, obj.type.name) if fld.needs_path else path
             if kind == _ATTRIBUTE:
                 value = fld.read(source)
             elif kind == _DIRECT:
@@ -485,7 +498,7 @@ class _LazyInfo:
 
     __slots__ = ("_built", "_fld", "_path", "_run", "context")
 
-    def __init__(self, run: _Run, fld: _Field, path: Path | None) -> None:
+    def __init__(self, run: _Run, fld: _Field, path: _At) -> None:
         self._run = run
         self._fld = fld
         self._path = path
