@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from graphsvc.api.batches import Loader, Mapped, batch_of
+from graphsvc.api.batches import Loader, Mapped
 from graphsvc.api.soon import settled, then
 
 
@@ -37,7 +37,7 @@ def test_api_batches_load_each_key_once_in_one_batch_per_turn() -> None:
     async def go() -> tuple[list[int], int, list[int]]:
         loader = Loader(fetch)
         first = [loader.load(k) for k in (1, 2, 1, 3)]
-        assert len({id(batch_of(m)) for m in first}) == 1 and not first[0].done()
+        assert len({id(m.batch) for m in first}) == 1 and not first[0].done()
         values = [await m for m in first]
         again = await loader.load(2)  # known: no new batch
         later = await loader.load_many([3, 4, 5])  # only 4 and 5 are new

@@ -6,7 +6,7 @@ hundred futures and callbacks per request. A :class:`Loader` keeps its keys in o
 :class:`Batch` per turn of the event loop (dispatched the way strawberry's are, so the same loads
 land in the same batch), loads it with one call, and ``load`` hands back a :class:`Mapped`: the
 batch and the key, read when the batch is done, through the functions chained onto it with
-:meth:`Mapped.then`. A plan waits for each batch once (:func:`batch_of`), not for each key.
+:meth:`Mapped.then`. A plan waits for each batch once, not for each key.
 
 >>> async def double(keys: list[int]) -> list[int]:
 ...     return [k * 2 for k in keys]
@@ -77,11 +77,6 @@ class Mapped(Awaitable[V]):
         if not future.done():
             yield from future.__await__()
         return self.result()
-
-
-def batch_of(value: Any) -> asyncio.Future[None] | None:
-    """The future a :class:`Mapped` waits for; None for any other value."""
-    return value.batch.future if type(value) is Mapped else None
 
 
 class Loader(Generic[K, V]):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from operator import attrgetter
@@ -70,7 +70,7 @@ from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from graphsvc.api.batches import Mapped, batch_of
+from graphsvc.api.batches import Mapped
 from graphsvc.api.direct import direct_resolver
 
 # Types whose values were found not awaitable (awaitability is a matter of type, except for
@@ -468,19 +468,32 @@ class _Run:
 
 async def _settle(awaitables: list[Any]) -> list[Any]:
     """What each awaitable gives (its exception, for a failure), the loads among them waited for
-    once per batch (see graphsvc.api.batches), the rest gathered as graphql-core would."""
+    once per batch (see graphsvc.api.batches), the rest gathered as graphql-core would (a single
+    one is awaited in this task: nothing runs beside it whose loads it could batch with)."""
     others: list[Any] = []
     batches: dict[asyncio.Future[None], None] = {}
     for awaitable in awaitables:
-        batch = batch_of(awaitable)
-        if batch is None:
+        if type(awaitable) is Mapped:
+            batch = awaitable.batch.future
+            if not batch.done():
+                batches[batch] = None
+        else:
             others.append(awaitable)
-        elif not batch.done():
-            batches[batch] = None
-    gathered = iter(await asyncio.gather(*others, return_exceptions=True) if others else ())
+    gathered: Iterator[Any] = iter(())
+    if len(others) == 1 and not batches:
+        gathered = iter([await _outcome(others[0])])
+    elif others:
+        gathered = iter(await asyncio.gather(*others, return_exceptions=True))
     for batch in batches:
         await batch
-    return [_result(a) if batch_of(a) is not None else next(gathered) for a in awaitables]
+    return [_result(a) if type(a) is Mapped else next(gathered) for a in awaitables]
+
+
+async def _outcome(awaitable: Awaitable[Any]) -> Any:
+    try:
+        return await awaitable
+    except Exception as exc:
+        return exc
 
 
 def _result(load: Mapped[Any]) -> Any:

@@ -62,6 +62,11 @@ def then(value: V | Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
 
 def loaded(pending: Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
     """``fn`` of a loader's load: at once when the load is already settled."""
+    if type(pending) is Mapped:  # the common case, without settled's and then's other checks
+        if pending.done():
+            known: V = pending.result()
+            return fn(known)
+        return pending.then(fn)
     return then(settled(pending), fn)
 
 
