@@ -635,6 +635,11 @@ class Plans:
             data = await _Run(built).execute(plan, root_value)
         except Exception:  # a resolver failed: graphql-core runs the query again and reports it
             return None
+        finally:
+            # graphql-core's executor refers to itself (async_helpers holds two of its bound
+            # methods): left so, it and the request's context would be freed by the cycle
+            # collector only, not when the request ends
+            del built.async_helpers
         self.answered += 1
         return data
 
