@@ -175,7 +175,7 @@ class _List(_Output):
     def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
             return None
-        if not is_iterable(value):
+        if type(value) is not list and not is_iterable(value):
             raise GiveUp
         item = self.item
         completed: list[Any] = []
