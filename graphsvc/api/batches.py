@@ -41,11 +41,6 @@ class Batch(Generic[K, V]):
         self.future: asyncio.Future[None] = loop.create_future()
         self.task: asyncio.Task[None] | None = None  # the load under way (a reference keeps it alive)
 
-    def value(self, key: K) -> V:
-        if self.error is not None:
-            raise self.error
-        return self.found[key]
-
 
 class Mapped(Awaitable[V]):
     """The value of one key of a batch, passed through the functions chained onto it."""
@@ -62,7 +57,10 @@ class Mapped(Awaitable[V]):
 
     def result(self) -> V:
         """The value (raises the load's or a chained function's error); only once :meth:`done`."""
-        value = self.batch.value(self.key)
+        batch = self.batch
+        if batch.error is not None:
+            raise batch.error
+        value = batch.found[self.key]
         for fn in self.fns:
             value = fn(value)
         result: V = value

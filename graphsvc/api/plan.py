@@ -193,12 +193,16 @@ class _List(_Output):
 class _Object(_Output):
     type: GraphQLObjectType
     fields: list[_Field]
+    is_type_of: Callable[..., Any] | None = None  # the type's, called with a _LazyInfo
+
+    def __post_init__(self) -> None:
+        self.is_type_of = self.type.is_type_of
 
     def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
             return None
-        if self.type.is_type_of is not None:
-            accepted = self.type.is_type_of(value, run.lazy_info(fld, path))
+        if self.is_type_of is not None:
+            accepted = self.is_type_of(value, _LazyInfo(run, fld, path))
             if accepted is not True:
                 _discard([accepted])
                 raise GiveUp  # False, or an awaitable that graphql-core knows how to wait for
@@ -215,7 +219,7 @@ class _Abstract(_Output):
         if value is None or value is Undefined:
             return None
         resolve_type = self.type.resolve_type or run.executor.type_resolver
-        name = resolve_type(value, run.lazy_info(fld, path), self.type)
+        name = resolve_type(value, run.info(fld, path), self.type)
         found = self.by_type.get(name) if isinstance(name, str) else None
         if found is None:
             _discard([name])
@@ -224,6 +228,7 @@ class _Abstract(_Output):
 
 
 _TYPENAME, _ATTRIBUTE, _RESOLVER, _DIRECT = range(4)
+_NO_ARGUMENTS: dict[str, Any] = {}  # read, never written
 
 
 @dataclass(slots=True, eq=False)
@@ -398,10 +403,6 @@ class _Run:
         assert fld.field_def is not None and path is not None
         return self.executor.build_resolve_info(fld.field_def, fld.nodes, fld.parent, _path(path))
 
-    def lazy_info(self, fld: _Field, path: _At) -> Any:
-        """:meth:`info` as a :class:`_LazyInfo`: for direct resolvers and type checks."""
-        return _LazyInfo(self, fld, path)
-
     def arguments(self, fld: _Field) -> dict[str, Any]:
         # variables are the same for the whole request: coerce each field's arguments once (the
         # resolvers get them as keyword arguments, never this dict itself)
@@ -438,7 +439,8 @@ class _Run:
                 value = fld.read(source)
             elif kind == _DIRECT:
                 converted = fld.literal_converted if fld.literal else self.converted
-                value = fld.read(source, self.lazy_info(fld, at), converted, self.arguments(fld))
+                args = self.arguments(fld) if fld.has_args else _NO_ARGUMENTS
+                value = fld.read(source, _LazyInfo(self, fld, at), converted, args)
             elif fld.has_args:
                 value = fld.read(source, self.info(fld, at), **self.arguments(fld))
             else:
