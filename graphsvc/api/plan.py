@@ -106,16 +106,24 @@ def _path(at: _At) -> Path:
 
 
 class _Output:
-    """How a resolved value is completed for the type a field returns."""
+    """How a resolved value is completed for the type a field returns. A null where the type is
+    non-null (``required``) makes the plan give up: graphql-core reports it and propagates it."""
+
+    required: bool
 
     def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         raise NotImplementedError
+
+    def null(self) -> None:
+        if self.required:
+            raise GiveUp
 
 
 @dataclass(slots=True)
 class _Leaf(_Output):
     coerce: Callable[[Any], Any]
     same: type | None = None  # values of exactly this type are their own output (String, ID, Boolean)
+    required: bool = False
 
     def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if type(value) is self.same:
@@ -124,7 +132,7 @@ class _Leaf(_Output):
 
     def coerced(self, value: Any) -> Any:
         if value is None or value is Undefined:
-            return None
+            return self.null()
         coerced = self.coerce(value)
         if coerced is None or coerced is Undefined:
             raise GiveUp
@@ -158,23 +166,13 @@ class _Enum(_Leaf):
 
 
 @dataclass(slots=True)
-class _NonNull(_Output):
-    inner: _Output
-
-    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
-        completed = self.inner.complete(run, value, fld, path)
-        if completed is None:
-            raise GiveUp  # graphql-core reports the null and propagates it
-        return completed
-
-
-@dataclass(slots=True)
 class _List(_Output):
     item: _Output
+    required: bool = False
 
     def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
-            return None
+            return self.null()
         if type(value) is not list and not is_iterable(value):
             raise GiveUp
         item = self.item
@@ -194,13 +192,14 @@ class _Object(_Output):
     type: GraphQLObjectType
     fields: list[_Field]
     is_type_of: Callable[..., Any] | None = None  # the type's, called with a _LazyInfo
+    required: bool = False
 
     def __post_init__(self) -> None:
         self.is_type_of = self.type.is_type_of
 
     def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
-            return None
+            return self.null()
         if self.is_type_of is not None:
             accepted = self.is_type_of(value, _LazyInfo(run, fld, path))
             if accepted is not True:
@@ -214,10 +213,11 @@ class _Abstract(_Output):
     type: GraphQLAbstractType
     schema: GraphQLSchema
     by_type: dict[str, _Object]
+    required: bool = False
 
     def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
-            return None
+            return self.null()
         resolve_type = self.type.resolve_type or run.executor.type_resolver
         name = resolve_type(value, run.info(fld, path), self.type)
         found = self.by_type.get(name) if isinstance(name, str) else None
@@ -296,9 +296,7 @@ class _Compiler:
             has_args = bool(field_def.args or node.arguments)
             read = _attribute(field_def)
             if read is not None and not has_args:
-                leaf = isinstance(output, _Leaf) or (
-                    isinstance(output, _NonNull) and isinstance(output.inner, _Leaf)
-                )
+                leaf = isinstance(output, _Leaf)
                 found.append(
                     _Field(key, _ATTRIBUTE, parent, field_def, details, nodes, read, output, False, not leaf)
                 )
@@ -318,7 +316,9 @@ class _Compiler:
     def output(self, type_: GraphQLOutputType, details: list[FieldDetails]) -> _Output:
         if is_non_null_type(type_):
             assert isinstance(type_, GraphQLNonNull)
-            return _NonNull(self.output(type_.of_type, details))
+            inner = self.output(type_.of_type, details)  # made for this field alone
+            inner.required = True
+            return inner
         if is_list_type(type_):
             assert isinstance(type_, GraphQLList)
             return _List(self.output(type_.of_type, details))
