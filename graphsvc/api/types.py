@@ -74,10 +74,11 @@ def reach_of(info: Info, account_id: str, hops: int) -> Soon[int]:
     """Peer reach: the stored number first; computed from the shared projection when it is missing
     or stale (new follow edges were written since the stored numbers were). At once when the
     stored number is loaded already, else a load of the request's ``reach`` loader."""
-    graph = info.context.services.graph
+    context = info.context
+    graph = context.services.graph
     if graph.metrics_stale:
         return graph.reach(account_id, hops)
-    loaders = info.context.loaders
+    loaders = context.loaders
     load = loaders.metrics.load(account_id)
     if not load.done():
         return loaders.reach.load((account_id, hops))
