@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from graphsvc.api.batches import Loader, Mapped
-from graphsvc.api.soon import settled, then
+from graphsvc.api.soon import then
 
 
 def _plus_one(value: int) -> int:
@@ -53,10 +53,12 @@ def test_api_batches_chain_functions_without_futures() -> None:
         pending = loader.load(5)
         chained = then(pending, _plus_one)
         assert isinstance(chained, Mapped) and chained.batch is pending.batch
-        assert settled(chained) is chained  # not loaded yet
+        assert not chained.done()  # not loaded yet
         assert await chained == 11
         assert then(loader.load(5), _times_three) == 30  # loaded: answered at once
-        assert settled(loader.load(5)) == 10
+        assert loader.then(5, _times_three) == 30
+        later = loader.then(6, _times_three)
+        assert isinstance(later, Mapped) and await later == 36
 
     asyncio.run(go())
 

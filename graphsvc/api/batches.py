@@ -117,6 +117,14 @@ class Loader(Generic[K, V]):
             batch.keys.append(key)
         return Mapped(batch, key)
 
+    def then(self, key: K, fn: Callable[[V], R]) -> R | Mapped[R]:
+        """``fn`` of the value of ``key``: at once when it is loaded (or primed), else a load of it
+        chained with ``fn``."""
+        batch = self._of.get(key)
+        if batch is not None and batch.future.done() and batch.error is None:
+            return fn(batch.found[key])
+        return self.load(key).then(fn)
+
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[V]]:
         return _all([self.load(k) for k in keys])
 

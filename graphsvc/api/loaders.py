@@ -59,12 +59,16 @@ class Loaders:
 
     def brand(self, name: str) -> Mapped[Brand | None]:
         """The brand a key, handle or alias names; settled at once when the app's read cache has it."""
+        return self.brands_knowing(name).load(name)
+
+    def brands_knowing(self, name: str) -> Loader[str, Brand | None]:
+        """The brand loader, primed with ``name`` from the app's read cache when it has it."""
         brands = self.brands
         if name not in brands:
             cached = self.cache.get(("brand", name))
             if cached is not MISSING:
                 brands.prime(name, cached)
-        return brands.load(name)
+        return brands
 
     # The fetches close over what they use, never over ``self``: a loader held by its Loaders and
     # holding it back would be a reference cycle, and everything a request loaded would wait for

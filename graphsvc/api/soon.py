@@ -25,17 +25,6 @@ R = TypeVar("R")
 Soon: TypeAlias = "V | Awaitable[V]"
 
 
-def settled(pending: Awaitable[V]) -> V | Awaitable[V]:
-    """The result of a finished load or future, else the awaitable itself."""
-    if type(pending) is Mapped and pending.done():
-        loaded: V = pending.result()
-        return loaded
-    if isinstance(pending, asyncio.Future) and pending.done():
-        result: V = pending.result()
-        return result
-    return pending
-
-
 def then(value: V | Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
     """``fn(value)`` now when ``value`` is known, else an awaitable of it: for a pending load the
     same batch's :class:`Mapped`, for a pending future another future set when it is; no coroutine
@@ -58,16 +47,6 @@ def then(value: V | Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
 
         return later()
     return fn(value)
-
-
-def loaded(pending: Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
-    """``fn`` of a loader's load: at once when the load is already settled."""
-    if type(pending) is Mapped:  # the common case, without settled's and then's other checks
-        if pending.done():
-            known: V = pending.result()
-            return fn(known)
-        return pending.then(fn)
-    return then(settled(pending), fn)
 
 
 def _chained(source: asyncio.Future[V], fn: Callable[[V], R]) -> asyncio.Future[R]:

@@ -26,7 +26,7 @@ from graphsvc.api.fields import field
 from graphsvc.api.ids import NodeKind, node_id
 from graphsvc.api.loaders import EngagedKey, PageKey
 from graphsvc.api.permissions import SENSITIVE
-from graphsvc.api.soon import Soon, loaded, then
+from graphsvc.api.soon import Soon, then
 from graphsvc.errors import BadUserInput, NotFound
 from graphsvc.model import Account
 from graphsvc.model import Brand as DomainBrand
@@ -53,15 +53,15 @@ BrandName = Annotated[str, strawberry.argument(description="A brand key, handle 
 
 
 def customer_by_id(info: Info, account_id: str) -> Soon[Customer | None]:
-    return loaded(info.context.loaders.accounts.load(account_id), lambda a: Customer.of(a) if a else None)
+    return info.context.loaders.accounts.then(account_id, lambda a: Customer.of(a) if a else None)
 
 
 def post_by_id(info: Info, post_id: str) -> Soon[Post | None]:
-    return loaded(info.context.loaders.posts.load(post_id), lambda p: Post.of(p) if p else None)
+    return info.context.loaders.posts.then(post_id, lambda p: Post.of(p) if p else None)
 
 
 def brand_by_key(info: Info, key: str) -> Soon[Brand | None]:
-    return loaded(info.context.loaders.brand(key), lambda b: Brand.of(b) if b else None)
+    return info.context.loaders.brands_knowing(key).then(key, lambda b: Brand.of(b) if b else None)
 
 
 def check_hops(hops: int) -> int:
@@ -167,9 +167,7 @@ class Customer(Node):
         graphql_type=float | None,
     )
     def influence(self, info: Info) -> Soon[float | None]:
-        return loaded(
-            info.context.loaders.metrics.load(self.account.id), lambda m: m.influence if m else None
-        )
+        return info.context.loaders.metrics.then(self.account.id, lambda m: m.influence if m else None)
 
     @field(
         description="Of this customer's audience (peer reach at `hops`), how many accounts have "
@@ -199,9 +197,8 @@ class Customer(Node):
         graphql_type=list["CustomerState"],
     )
     def states(self, info: Info) -> Soon[list[CustomerState]]:
-        return loaded(
-            info.context.loaders.states.load(self.account.id),
-            lambda found: [CustomerState.of(s) for s in found],
+        return info.context.loaders.states.then(
+            self.account.id, lambda found: [CustomerState.of(s) for s in found]
         )
 
     @field(description="The customer's interactions (posts concerning brands), newest first.")
