@@ -20,6 +20,7 @@ from the start instead, so error responses and their null propagation are graphq
 from __future__ import annotations
 
 import asyncio
+import builtins
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -69,6 +70,8 @@ from graphql.pyutils import Path, Undefined, is_iterable
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.cast import get_strawberry_type_cast
 
 from graphsvc.api.batches import Mapped
 from graphsvc.api.direct import direct_resolver
@@ -193,14 +196,22 @@ class _Object(_Output):
     fields: list[_Field]
     is_type_of: Callable[..., Any] | None = None  # the type's, called with a _LazyInfo
     required: bool = False
+    # The class whose instances (not cast to another type) strawberry's own is_type_of accepts,
+    # when the type has no is_type_of of its own: they are accepted without calling it.
+    origin: builtins.type | None = None  # (the field `type` shadows the builtin here)
 
     def __post_init__(self) -> None:
         self.is_type_of = self.type.is_type_of
+        definition = (self.type.extensions or {}).get("strawberry-definition")
+        if isinstance(definition, StrawberryObjectDefinition) and definition.is_type_of is None:
+            self.origin = definition.origin
 
     def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
             return self.null()
-        if self.is_type_of is not None:
+        if self.is_type_of is not None and (
+            type(value) is not self.origin or get_strawberry_type_cast(value) is not None
+        ):
             accepted = self.is_type_of(value, _LazyInfo(run, fld, path))
             if accepted is not True:
                 _discard([accepted])
