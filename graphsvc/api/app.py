@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from graphsvc.api import heap
 from graphsvc.api.auth import KeyAuth
 from graphsvc.api.context import Services
 from graphsvc.api.http import GraphQLHTTP
@@ -32,8 +33,10 @@ from graphsvc.stores.base import Store
 from graphsvc.web.pages import page_routes
 
 
-def create_app(settings: Settings, store: Store | None = None) -> Starlette:
-    """The app for ``settings``; pass ``store`` to serve an already open store (it is not closed)."""
+def create_app(settings: Settings, store: Store | None = None, *, settle_heap: bool = False) -> Starlette:
+    """The app for ``settings``; pass ``store`` to serve an already open store (it is not closed).
+    ``settle_heap``: the app owns its process (``graphsvc serve``), so at startup it takes its
+    long-lived heap out of the garbage collector's way (:func:`graphsvc.api.heap.settle`)."""
     owned = store is None
     opened = open_store(settings.store) if store is None else store
     calls = StoreCalls(opened)
@@ -63,6 +66,8 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         watching = asyncio.create_task(services.watch.run(), name="graphsvc-store-watch")
+        if settle_heap:
+            heap.settle()
         try:
             yield
         finally:
@@ -97,9 +102,10 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         debug=False,
     )
     app.state.services = services
+    app.state.schema = schema
     return app
 
 
 def app_from_env() -> Starlette:
     """The app for ``GRAPHSVC_*`` settings (uvicorn factory for several workers)."""
-    return create_app(Settings.from_env())
+    return create_app(Settings.from_env(), settle_heap=True)

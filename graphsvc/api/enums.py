@@ -39,7 +39,7 @@ class CustomerType(Enum):
 
     @staticmethod
     def of(value: DomainType) -> CustomerType:
-        return CustomerType[value.value]
+        return CustomerType[value._value_]  # _value_: .value is a Python-level property, 3x slower
 
     def domain(self) -> DomainType:
         return DomainType(self.name)

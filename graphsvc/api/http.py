@@ -15,7 +15,6 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 import orjson
-import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
@@ -28,6 +27,7 @@ from graphsvc.api.cache import MISSING
 from graphsvc.api.context import Context, Services
 from graphsvc.api.errors import format_error
 from graphsvc.api.metrics import ApiMetrics
+from graphsvc.api.schema import GraphsvcSchema
 from graphsvc.errors import ApiError
 from graphsvc.web.pages import graphiql_response
 
@@ -141,7 +141,7 @@ class GraphQLHTTP:
     """The ``/graphql`` HTTP endpoint."""
 
     def __init__(
-        self, schema: strawberry.Schema, services: Services, auth: KeyAuth, metrics: ApiMetrics
+        self, schema: GraphsvcSchema, services: Services, auth: KeyAuth, metrics: ApiMetrics
     ) -> None:
         self.schema = schema
         self.services = services
@@ -168,13 +168,14 @@ class GraphQLHTTP:
 
     async def _handle(self, request: Request, context: Context) -> tuple[Response, list[str]]:
         accept = request.headers.get("accept")
-        media = negotiate(accept) or JSON
+        negotiated = negotiate(accept)
+        media = negotiated or JSON
         try:
             if request.method not in _ALLOWED:
                 raise RequestError(405, "use POST, or GET for queries", headers={"Allow": "GET, POST"})
             if request.method == "GET" and wants_html(accept) and "query" not in request.query_params:
                 return graphiql_response(request, self.services.settings), []
-            if negotiate(accept) is None:
+            if negotiated is None:
                 raise RequestError(
                     406, f"cannot answer with any of Accept: {accept}; accept {GRAPHQL_RESPONSE} or {JSON}"
                 )
@@ -221,9 +222,20 @@ class GraphQLHTTP:
     async def _run(
         self, request: Request, context: Context, params: dict[str, Any], media: str
     ) -> tuple[Response, list[str]]:
+        shortcut = self.schema.shortcut
         try:
             # asyncio.timeout runs the query in this task (wait_for would start another per request)
             async with asyncio.timeout(self.services.settings.request_timeout):
+                if shortcut is not None:
+                    data = await shortcut.execute(
+                        params["query"],
+                        variables=params.get("variables"),
+                        operation_name=params.get("operationName"),
+                        context=context,
+                        extensions=params.get("extensions"),
+                    )
+                    if data is not None:
+                        return self._respond({"data": data}, 200, media), []
                 result = await self.schema.execute(
                     params["query"],
                     variable_values=params.get("variables"),

@@ -25,7 +25,7 @@ class NodeKind(StrEnum):
 
 
 def node_id(kind: NodeKind, raw: str) -> str:
-    return f"{kind.value}:{raw}"
+    return f"{kind._value_}:{raw}"  # _value_: .value is a Python-level property, 3x slower
 
 
 def parse_node_id(value: str) -> tuple[NodeKind, str]:

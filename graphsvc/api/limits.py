@@ -202,6 +202,21 @@ class MeasureCache:
         return found
 
 
+def refusal(found: Complexity, settings: Settings) -> GraphQLError | None:
+    """The error refusing an operation measured as ``found``; None when it is within the limits."""
+    s = settings
+    if found.depth > s.max_depth:
+        return too_complex(f"the query is {found.depth} levels deep; at most {s.max_depth} are allowed")
+    if found.aliases > s.max_aliases:
+        return too_complex(f"the query uses {found.aliases} aliases; at most {s.max_aliases} are allowed")
+    if found.cost > s.max_cost:
+        return too_complex(
+            f"the query could return about {found.cost} values (cost {found.cost}); at most "
+            f"{s.max_cost} are allowed: ask for smaller pages (first) or fewer nested lists"
+        )
+    return None
+
+
 class ComplexityLimit(SchemaExtension):
     """Refuses valid operations that are too deep, use too many aliases or cost too much."""
 
@@ -222,21 +237,7 @@ class ComplexityLimit(SchemaExtension):
             )
             if hasattr(ctx.context, "operation"):
                 ctx.context.operation = found.operation
-            if found.depth > s.max_depth:
-                ctx.pre_execution_errors = [
-                    too_complex(f"the query is {found.depth} levels deep; at most {s.max_depth} are allowed")
-                ]
-            elif found.aliases > s.max_aliases:
-                ctx.pre_execution_errors = [
-                    too_complex(
-                        f"the query uses {found.aliases} aliases; at most {s.max_aliases} are allowed"
-                    )
-                ]
-            elif found.cost > s.max_cost:
-                ctx.pre_execution_errors = [
-                    too_complex(
-                        f"the query could return about {found.cost} values (cost {found.cost}); at most "
-                        f"{s.max_cost} are allowed: ask for smaller pages (first) or fewer nested lists"
-                    )
-                ]
+            refused = refusal(found, s)
+            if refused is not None:
+                ctx.pre_execution_errors = [refused]
         yield

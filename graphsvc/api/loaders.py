@@ -1,4 +1,4 @@
-"""Per-request DataLoaders, one per relation, so a query costs one store call per level, not per item.
+"""Per-request loaders (:class:`~graphsvc.api.batches.Loader`), one per relation, so a query costs one store call per level, not per item.
 
 Loaders are created lazily: a request that never touches posts never builds the post loader.
 Paged relations (followers, following, interactions) use the store's ``*_many`` methods: one call
@@ -7,15 +7,14 @@ per page size, cursor and filter, which for a list of N customers is one call pe
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
 
-from strawberry.dataloader import DataLoader
-
-from graphsvc.analytics import engaged_mask, engaged_reach_many
+from graphsvc.analytics import Projection, engaged_mask, engaged_reach_many, peer_reach
+from graphsvc.api.batches import Loader, Mapped
 from graphsvc.api.cache import MISSING, ReadCache
 from graphsvc.api.graph import FollowerGraph
 from graphsvc.api.store_calls import StoreCalls
@@ -24,6 +23,7 @@ from graphsvc.stores.base import InteractionFilter, Page
 
 K = TypeVar("K")
 G = TypeVar("G")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ class EngagedKey:
 
 
 class Loaders:
-    """The DataLoaders of one request."""
+    """The loaders of one request."""
 
     def __init__(self, calls: StoreCalls, graph: FollowerGraph, cache: ReadCache) -> None:
         self.calls = calls
@@ -57,113 +57,141 @@ class Loaders:
         self.graph = graph
         self.cache = cache
 
-    def brand(self, name: str) -> Awaitable[Brand | None]:
+    def brand(self, name: str) -> Mapped[Brand | None]:
         """The brand a key, handle or alias names; settled at once when the app's read cache has it."""
-        cached = self.cache.get(("brand", name))
-        if cached is not MISSING:
-            self.brands.prime(name, cached)
-        return self.brands.load(name)
+        return self.brands_knowing(name).load(name)
+
+    def brands_knowing(self, name: str) -> Loader[str, Brand | None]:
+        """The brand loader, primed with ``name`` from the app's read cache when it has it."""
+        brands = self.brands
+        if name not in brands:
+            cached = self.cache.get(("brand", name))
+            if cached is not MISSING:
+                brands.prime(name, cached)
+        return brands
+
+    # The fetches close over what they use, never over ``self``: a loader held by its Loaders and
+    # holding it back would be a reference cycle, and everything a request loaded would wait for
+    # the cycle collector instead of being freed when the request ends.
 
     @cached_property
-    def accounts(self) -> DataLoader[str, Account | None]:
-        async def load(ids: list[str]) -> Sequence[Account | None]:
-            found = await self.calls(self.store.get_accounts, ids)
-            return [found.get(i) for i in ids]
-
-        return DataLoader(load)
+    def accounts(self) -> Loader[str, Account | None]:
+        return Loader(_keyed(self.calls, self.store.get_accounts, None))
 
     @cached_property
-    def brands(self) -> DataLoader[str, Brand | None]:
+    def brands(self) -> Loader[str, Brand | None]:
+        calls, store, cache = self.calls, self.store, self.cache
+
         async def load(keys: list[str]) -> Sequence[Brand | None]:
-            found = await self.calls(self.store.get_brands, keys)
+            found = await calls(store.get_brands, keys)
             for key in keys:
-                self.cache.put(("brand", key), found.get(key))
+                cache.put(("brand", key), found.get(key))
             return [found.get(k) for k in keys]
 
-        return DataLoader(load)
+        return Loader(load)
 
     @cached_property
-    def posts(self) -> DataLoader[str, Post | None]:
-        async def load(ids: list[str]) -> Sequence[Post | None]:
-            found = await self.calls(self.store.get_posts, ids)
-            return [found.get(i) for i in ids]
-
-        return DataLoader(load)
+    def posts(self) -> Loader[str, Post | None]:
+        return Loader(_keyed(self.calls, self.store.get_posts, None))
 
     @cached_property
-    def replies(self) -> DataLoader[str, tuple[Post, ...]]:
-        async def load(ids: list[str]) -> Sequence[tuple[Post, ...]]:
-            found = await self.calls(self.store.replies_to, ids)
-            return [found.get(i, ()) for i in ids]
-
-        return DataLoader(load)
+    def replies(self) -> Loader[str, tuple[Post, ...]]:
+        return Loader(_keyed(self.calls, self.store.replies_to, ()))
 
     @cached_property
-    def states(self) -> DataLoader[str, tuple[CustomerState, ...]]:
-        async def load(ids: list[str]) -> Sequence[tuple[CustomerState, ...]]:
-            found = await self.calls(self.store.states_for, ids)
-            return [found.get(i, ()) for i in ids]
-
-        return DataLoader(load)
+    def states(self) -> Loader[str, tuple[CustomerState, ...]]:
+        return Loader(_keyed(self.calls, self.store.states_for, ()))
 
     @cached_property
-    def metrics(self) -> DataLoader[str, Metrics | None]:
-        async def load(ids: list[str]) -> Sequence[Metrics | None]:
-            found = await self.calls(self.store.get_metrics, ids)
-            return [found.get(i) for i in ids]
-
-        return DataLoader(load)
+    def metrics(self) -> Loader[str, Metrics | None]:
+        return Loader(_keyed(self.calls, self.store.get_metrics, None))
 
     @cached_property
-    def followers(self) -> DataLoader[PageKey, Page[Account]]:
-        return DataLoader(self._paged(self.store.list_followers_many))
+    def reach(self) -> Loader[tuple[str, int], int]:
+        """Peer reach by (account, hops): the stored number, else computed from the projection."""
+        metrics, graph = self.metrics, self.graph
+
+        async def load(keys: list[tuple[str, int]]) -> Sequence[int]:
+            stored = await metrics.load_many([account for account, _ in keys])
+            p = await graph.projection() if None in stored else None
+            return [_reach(m, hops, p, account) for (account, hops), m in zip(keys, stored, strict=True)]
+
+        return Loader(load)
 
     @cached_property
-    def following(self) -> DataLoader[PageKey, Page[Account]]:
-        return DataLoader(self._paged(self.store.list_following_many))
-
-    def _paged(
-        self, many: Callable[[list[str], int, str | None], dict[str, Page[Account]]]
-    ) -> Callable[[list[PageKey]], Awaitable[Sequence[Page[Account]]]]:
-        async def load(keys: list[PageKey]) -> Sequence[Page[Account]]:
-            found: dict[PageKey, Page[Account]] = {}
-            for (first, after), group in _grouped(keys, lambda k: (k.first, k.after)).items():
-                pages = await self.calls(many, [k.owner for k in group], first, after)
-                found.update((k, pages[k.owner]) for k in group)
-            return [found[k] for k in keys]
-
-        return load
+    def followers(self) -> Loader[PageKey, Page[Account]]:
+        return Loader(_paged(self.calls, self.store.list_followers_many))
 
     @cached_property
-    def interactions(self) -> DataLoader[PageKey, Page[Post]]:
+    def following(self) -> Loader[PageKey, Page[Account]]:
+        return Loader(_paged(self.calls, self.store.list_following_many))
+
+    @cached_property
+    def interactions(self) -> Loader[PageKey, Page[Post]]:
+        calls, store = self.calls, self.store
+
         async def load(keys: list[PageKey]) -> Sequence[Page[Post]]:
             found: dict[PageKey, Page[Post]] = {}
             for (first, after, brand, kind, since, until), group in _grouped(
                 keys, lambda k: (k.first, k.after, k.brand, k.type, k.since, k.until)
             ).items():
                 flt = InteractionFilter(brand=brand, type=kind, since=since, until=until)
-                pages = await self.calls(
-                    self.store.list_interactions_many, [k.owner for k in group], flt, first, after
-                )
+                pages = await calls(store.list_interactions_many, [k.owner for k in group], flt, first, after)
                 found.update((k, pages[k.owner]) for k in group)
             return [found[k] for k in keys]
 
-        return DataLoader(load)
+        return Loader(load)
 
     @cached_property
-    def engaged(self) -> DataLoader[EngagedKey, int]:
+    def engaged(self) -> Loader[EngagedKey, int]:
         """Engaged reach: one ``customer_ids_for_brand`` call and one mask per brand per request."""
+        calls, store, graph = self.calls, self.store, self.graph
 
         async def load(keys: list[EngagedKey]) -> Sequence[int]:
-            p = await self.graph.projection()
+            p = await graph.projection()
             found: dict[EngagedKey, int] = {}
             for (brand, hops), group in _grouped(keys, lambda k: (k.brand, k.hops)).items():
-                engaged = await self.calls(self.store.customer_ids_for_brand, brand)
+                engaged = await calls(store.customer_ids_for_brand, brand)
                 counts = engaged_reach_many(p, [k.account_id for k in group], engaged_mask(p, engaged), hops)
                 found.update(zip(group, counts, strict=True))
             return [found[k] for k in keys]
 
-        return DataLoader(load)
+        return Loader(load)
+
+
+def _keyed(
+    calls: StoreCalls, method: Callable[[list[str]], Mapping[str, V]], missing: V
+) -> Callable[[list[str]], Awaitable[Sequence[V]]]:
+    """A fetch through a store method that answers a dict by id: values in the order of the ids,
+    ``missing`` for ids the store does not know."""
+
+    async def load(ids: list[str]) -> Sequence[V]:
+        found = await calls(method, ids)
+        return [found.get(i, missing) for i in ids]
+
+    return load
+
+
+def _paged(
+    calls: StoreCalls, many: Callable[[list[str], int, str | None], dict[str, Page[Account]]]
+) -> Callable[[list[PageKey]], Awaitable[Sequence[Page[Account]]]]:
+    """A fetch of follower or following pages: one store call per page size and cursor."""
+
+    async def load(keys: list[PageKey]) -> Sequence[Page[Account]]:
+        found: dict[PageKey, Page[Account]] = {}
+        for (first, after), group in _grouped(keys, lambda k: (k.first, k.after)).items():
+            pages = await calls(many, [k.owner for k in group], first, after)
+            found.update((k, pages[k.owner]) for k in group)
+        return [found[k] for k in keys]
+
+    return load
+
+
+def _reach(stored: Metrics | None, hops: int, p: Projection | None, account: str) -> int:
+    if stored is not None:
+        return stored.reach1 if hops == 1 else stored.reach2
+    assert p is not None  # loaded whenever a number is missing
+    return peer_reach(p, account, hops)
 
 
 def _grouped(keys: Iterable[K], by: Callable[[K], G]) -> dict[G, list[K]]:

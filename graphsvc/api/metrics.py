@@ -76,10 +76,18 @@ class ApiMetrics:
             registry=self.registry,
         )
         self.registry.register(_LiveCollector(calls, watch))
+        self._children: dict[tuple[str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, operation: str, status: int, seconds: float, codes: Iterable[str]) -> None:
-        self.requests.labels(operation, str(status)).inc()
-        self.latency.labels(operation).observe(seconds)
+        # labels() validates and locks on every call; the few (operation, status) pairs are kept
+        found = self._children.get((operation, status))
+        if found is None:
+            found = self._children[(operation, status)] = (
+                self.requests.labels(operation, str(status)),
+                self.latency.labels(operation),
+            )
+        found[0].inc()
+        found[1].observe(seconds)
         for code in codes:
             self.errors.labels(operation, code).inc()
 

@@ -8,7 +8,8 @@ operation and value of the variables its ``@skip``/``@include`` read, and the
 fields with one go through the same strawberry resolver (permissions, argument conversion,
 ``Info``) as graphql-core would call, with the same ``GraphQLResolveInfo``.
 
-Awaitables are gathered level by level, so DataLoaders still batch every load of one level.
+Awaitables are gathered level by level, so loaders still batch every load of one level; a level
+waits for each batch of loads once (graphsvc.api.batches), not for each key.
 
 The plan handles the successful answer only. Anything else (an error anywhere, introspection, a
 mutation, a value that does not fit its type) makes it give up, and graphql-core runs the operation
@@ -19,9 +20,11 @@ from the start instead, so error responses and their null propagation are graphq
 from __future__ import annotations
 
 import asyncio
+import builtins
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from operator import attrgetter
 from types import GeneratorType
 from typing import Any
@@ -32,18 +35,26 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     GraphQLAbstractType,
+    GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLString,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    ValueNode,
     VariableNode,
     is_abstract_type,
     is_leaf_type,
@@ -59,7 +70,10 @@ from graphql.pyutils import Path, Undefined, is_iterable
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.cast import get_strawberry_type_cast
 
+from graphsvc.api.batches import Mapped
 from graphsvc.api.direct import direct_resolver
 
 # Types whose values were found not awaitable (awaitability is a matter of type, except for
@@ -82,20 +96,46 @@ class GiveUp(Exception):
 # -- the plan ------------------------------------------------------------------------------------
 
 
-class _Output:
-    """How a resolved value is completed for the type a field returns."""
+# Where a value is: its parent's place, its key (or list index) and the parent type's name; a
+# plain tuple, made into graphql-core's Path (a named tuple, built by a Python call) only when
+# a resolve info is built.
+_At = tuple[Any, str | int, str | None] | None
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+
+def _path(at: _At) -> Path:
+    assert at is not None
+    parent, key, typename = at
+    return Path(_path(parent) if parent is not None else None, key, typename)
+
+
+class _Output:
+    """How a resolved value is completed for the type a field returns. A null where the type is
+    non-null (``required``) makes the plan give up: graphql-core reports it and propagates it."""
+
+    required: bool
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         raise NotImplementedError
+
+    def null(self) -> None:
+        if self.required:
+            raise GiveUp
 
 
 @dataclass(slots=True)
 class _Leaf(_Output):
     coerce: Callable[[Any], Any]
+    same: type | None = None  # values of exactly this type are their own output (String, ID, Boolean)
+    required: bool = False
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
+        if type(value) is self.same:
+            return value
+        return self.coerced(value)
+
+    def coerced(self, value: Any) -> Any:
         if value is None or value is Undefined:
-            return None
+            return self.null()
         coerced = self.coerce(value)
         if coerced is None or coerced is Undefined:
             raise GiveUp
@@ -103,29 +143,45 @@ class _Leaf(_Output):
 
 
 @dataclass(slots=True)
-class _NonNull(_Output):
-    inner: _Output
+class _Int(_Leaf):
+    """Python ints in GraphQL's 32-bit range are their own output, as graphql-core writes them."""
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
-        completed = self.inner.complete(run, value, fld, path)
-        if completed is None:
-            raise GiveUp  # graphql-core reports the null and propagates it
-        return completed
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
+        if type(value) is int and -0x80000000 <= value <= 0x7FFFFFFF:
+            return value
+        return self.coerced(value)
+
+
+@dataclass(slots=True)
+class _Enum(_Leaf):
+    """Members of the enum's Python class, each coerced once and then looked up by identity."""
+
+    names: dict[int, Any] = field(default_factory=dict)
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
+        if type(value) is self.same:
+            # by id: members are singletons, and Enum.__hash__ is a Python call
+            name = self.names.get(id(value))
+            if name is None:
+                name = self.names[id(value)] = self.coerced(value)
+            return name
+        return self.coerced(value)
 
 
 @dataclass(slots=True)
 class _List(_Output):
     item: _Output
+    required: bool = False
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
-            return None
-        if not is_iterable(value):
+            return self.null()
+        if type(value) is not list and not is_iterable(value):
             raise GiveUp
         item = self.item
         completed: list[Any] = []
         for index, element in enumerate(value):
-            at = Path(path, index, None)
+            at = (path, index, None)
             if type(element) not in _PLAIN and _awaitable(element):
                 completed.append(None)
                 run.later(element, item, completed, index, fld, at)
@@ -138,12 +194,25 @@ class _List(_Output):
 class _Object(_Output):
     type: GraphQLObjectType
     fields: list[_Field]
+    is_type_of: Callable[..., Any] | None = None  # the type's, called with a _LazyInfo
+    required: bool = False
+    # The class whose instances (not cast to another type) strawberry's own is_type_of accepts,
+    # when the type has no is_type_of of its own: they are accepted without calling it.
+    origin: builtins.type | None = None  # (the field `type` shadows the builtin here)
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def __post_init__(self) -> None:
+        self.is_type_of = self.type.is_type_of
+        definition = (self.type.extensions or {}).get("strawberry-definition")
+        if isinstance(definition, StrawberryObjectDefinition) and definition.is_type_of is None:
+            self.origin = definition.origin
+
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
-            return None
-        if self.type.is_type_of is not None:
-            accepted = self.type.is_type_of(value, run.info(fld, path))
+            return self.null()
+        if self.is_type_of is not None and (
+            type(value) is not self.origin or get_strawberry_type_cast(value) is not None
+        ):
+            accepted = self.is_type_of(value, _LazyInfo(run, fld, path))
             if accepted is not True:
                 _discard([accepted])
                 raise GiveUp  # False, or an awaitable that graphql-core knows how to wait for
@@ -155,10 +224,11 @@ class _Abstract(_Output):
     type: GraphQLAbstractType
     schema: GraphQLSchema
     by_type: dict[str, _Object]
+    required: bool = False
 
-    def complete(self, run: _Run, value: Any, fld: _Field, path: Path | None) -> Any:
+    def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
-            return None
+            return self.null()
         resolve_type = self.type.resolve_type or run.executor.type_resolver
         name = resolve_type(value, run.info(fld, path), self.type)
         found = self.by_type.get(name) if isinstance(name, str) else None
@@ -169,6 +239,7 @@ class _Abstract(_Output):
 
 
 _TYPENAME, _ATTRIBUTE, _RESOLVER, _DIRECT = range(4)
+_NO_ARGUMENTS: dict[str, Any] = {}  # read, never written
 
 
 @dataclass(slots=True, eq=False)
@@ -183,6 +254,11 @@ class _Field:
     output: _Output
     has_args: bool
     needs_path: bool = True  # resolvers and objects below need their own path; leaves read do not
+    # Arguments written out in the query (no variables) are the same for every request: coerced
+    # once, and their converted values kept here (see graphsvc.api.direct) instead of per request.
+    literal: bool = False
+    literal_args: dict[str, Any] | None = None
+    literal_converted: dict[Any, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -231,9 +307,7 @@ class _Compiler:
             has_args = bool(field_def.args or node.arguments)
             read = _attribute(field_def)
             if read is not None and not has_args:
-                leaf = isinstance(output, _Leaf) or (
-                    isinstance(output, _NonNull) and isinstance(output.inner, _Leaf)
-                )
+                leaf = isinstance(output, _Leaf)
                 found.append(
                     _Field(key, _ATTRIBUTE, parent, field_def, details, nodes, read, output, False, not leaf)
                 )
@@ -241,22 +315,26 @@ class _Compiler:
                 found.append(
                     _Field(key, _DIRECT, parent, field_def, details, nodes, direct, output, has_args)
                 )
+
             else:
                 resolve = field_def.resolve or self.executor.field_resolver
                 found.append(
                     _Field(key, _RESOLVER, parent, field_def, details, nodes, resolve, output, has_args)
                 )
+            found[-1].literal = not _reads_variables(node)
         return found
 
     def output(self, type_: GraphQLOutputType, details: list[FieldDetails]) -> _Output:
         if is_non_null_type(type_):
             assert isinstance(type_, GraphQLNonNull)
-            return _NonNull(self.output(type_.of_type, details))
+            inner = self.output(type_.of_type, details)  # made for this field alone
+            inner.required = True
+            return inner
         if is_list_type(type_):
             assert isinstance(type_, GraphQLList)
             return _List(self.output(type_.of_type, details))
         if is_leaf_type(type_):
-            return _Leaf(type_.coerce_output_value)
+            return _leaf(type_)
         if is_object_type(type_):
             assert isinstance(type_, GraphQLObjectType)
             return self.object(type_, details)
@@ -274,6 +352,37 @@ class _Compiler:
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             raise GiveUp
         return _Object(type_, self.fields(type_, collected.grouped_field_set))
+
+
+def _reads_variables(node: FieldNode) -> bool:
+    """Whether any argument of a field is, or contains, a variable."""
+
+    def reads(value: ValueNode) -> bool:
+        if isinstance(value, VariableNode):
+            return True
+        if isinstance(value, ListValueNode):
+            return any(reads(v) for v in value.values)
+        if isinstance(value, ObjectValueNode):
+            return any(reads(f.value) for f in value.fields)
+        return False
+
+    return any(reads(arg.value) for arg in node.arguments or ())
+
+
+def _leaf(type_: GraphQLOutputType) -> _Leaf:
+    """How to complete a scalar or enum: graphql-core's own coercion, with shortcuts for the values
+    it hands back unchanged (a ``str`` as a String, an ``int`` in range as an Int...)."""
+    coerce = type_.coerce_output_value  # type: ignore[union-attr]  # leaf types have it
+    if type_ is GraphQLInt:
+        return _Int(coerce)
+    if type_ in (GraphQLString, GraphQLID):
+        return _Leaf(coerce, str)
+    if type_ is GraphQLBoolean:
+        return _Leaf(coerce, bool)
+    wrapped = getattr(type_, "wrapped_cls", None)  # strawberry's enums: the Python Enum class
+    if isinstance(type_, GraphQLEnumType) and isinstance(wrapped, type) and issubclass(wrapped, Enum):
+        return _Enum(coerce, wrapped)
+    return _Leaf(coerce)
 
 
 def _attribute(field_def: GraphQLField) -> Callable[[Any], Any] | None:
@@ -297,35 +406,38 @@ class _Run:
 
     def __init__(self, executor: Executor[Any]) -> None:
         self.executor = executor
-        self.pending: list[tuple[Awaitable[Any], _Output, Any, Any, _Field, Path | None]] = []
+        self.pending: list[tuple[Awaitable[Any], _Output, Any, Any, _Field, _At]] = []
         self.args: dict[_Field, dict[str, Any]] = {}
         self.converted: dict[Any, dict[str, Any]] = {}  # see graphsvc.api.direct
 
-    def info(self, fld: _Field, path: Path | None) -> GraphQLResolveInfo[Any]:
+    def info(self, fld: _Field, path: _At) -> GraphQLResolveInfo[Any]:
         assert fld.field_def is not None and path is not None
-        return self.executor.build_resolve_info(fld.field_def, fld.nodes, fld.parent, path)
+        return self.executor.build_resolve_info(fld.field_def, fld.nodes, fld.parent, _path(path))
 
     def arguments(self, fld: _Field) -> dict[str, Any]:
         # variables are the same for the whole request: coerce each field's arguments once (the
         # resolvers get them as keyword arguments, never this dict itself)
         if not fld.has_args:
             return {}
-        found = self.args.get(fld)
+        found = fld.literal_args if fld.literal else self.args.get(fld)
         if found is None:
             ex = self.executor
             assert fld.field_def is not None
             found = get_argument_values(
                 fld.field_def, fld.nodes[0], ex.variable_values, None, ex.hide_suggestions
             )
-            self.args[fld] = found
+            if fld.literal:
+                fld.literal_args = found
+            else:
+                self.args[fld] = found
         return found
 
     def later(
-        self, pending: Awaitable[Any], output: _Output, into: Any, key: Any, fld: _Field, path: Path | None
+        self, pending: Awaitable[Any], output: _Output, into: Any, key: Any, fld: _Field, path: _At
     ) -> None:
         self.pending.append((pending, output, into, key, fld, path))
 
-    def fields(self, obj: _Object, source: Any, path: Path | None) -> dict[str, Any]:
+    def fields(self, obj: _Object, source: Any, path: _At) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for fld in obj.fields:
             key = fld.key
@@ -333,11 +445,13 @@ class _Run:
             if kind == _TYPENAME:
                 result[key] = obj.type.name
                 continue
-            at = Path(path, key, obj.type.name) if fld.needs_path else path
+            at = (path, key, obj.type.name) if fld.needs_path else path
             if kind == _ATTRIBUTE:
                 value = fld.read(source)
             elif kind == _DIRECT:
-                value = fld.read(source, self.info(fld, at), self.converted, self.arguments(fld))
+                converted = fld.literal_converted if fld.literal else self.converted
+                args = self.arguments(fld) if fld.has_args else _NO_ARGUMENTS
+                value = fld.read(source, _LazyInfo(self, fld, at), converted, args)
             elif fld.has_args:
                 value = fld.read(source, self.info(fld, at), **self.arguments(fld))
             else:
@@ -354,7 +468,7 @@ class _Run:
             data = self.fields(plan.root, root, None)
             while self.pending:
                 level, self.pending = self.pending, []
-                values = await asyncio.gather(*(p[0] for p in level), return_exceptions=True)
+                values = await _settle([p[0] for p in level])
                 for (_, output, into, key, fld, path), value in zip(level, values, strict=True):
                     if isinstance(value, BaseException):
                         raise GiveUp from value
@@ -363,6 +477,65 @@ class _Run:
         except BaseException:
             _discard(p[0] for p in self.pending)
             raise
+
+
+async def _settle(awaitables: list[Any]) -> list[Any]:
+    """What each awaitable gives (its exception, for a failure), the loads among them waited for
+    once per batch (see graphsvc.api.batches), the rest gathered as graphql-core would (a single
+    one is awaited in this task: nothing runs beside it whose loads it could batch with)."""
+    others: list[Any] = []
+    batches: dict[asyncio.Future[None], None] = {}
+    for awaitable in awaitables:
+        if type(awaitable) is Mapped:
+            batch = awaitable.batch.future
+            if not batch.done():
+                batches[batch] = None
+        else:
+            others.append(awaitable)
+    gathered: Iterator[Any] = iter(())
+    if len(others) == 1 and not batches:
+        gathered = iter([await _outcome(others[0])])
+    elif others:
+        gathered = iter(await asyncio.gather(*others, return_exceptions=True))
+    for batch in batches:
+        await batch
+    return [_result(a) if type(a) is Mapped else next(gathered) for a in awaitables]
+
+
+async def _outcome(awaitable: Awaitable[Any]) -> Any:
+    try:
+        return await awaitable
+    except Exception as exc:
+        return exc
+
+
+def _result(load: Mapped[Any]) -> Any:
+    try:
+        return load.result()
+    except Exception as exc:
+        return exc
+
+
+class _LazyInfo:
+    """graphql-core's ``GraphQLResolveInfo`` for a direct resolver call or a type check, built on
+    first use of anything but the context: this API's resolvers read only ``info.context``,
+    strawberry's ``is_type_of`` reads nothing, and building the info (a 14-field tuple) for each
+    was a tenth of a plan's time."""
+
+    __slots__ = ("_built", "_fld", "_path", "_run", "context")
+
+    def __init__(self, run: _Run, fld: _Field, path: _At) -> None:
+        self._run = run
+        self._fld = fld
+        self._path = path
+        self._built: GraphQLResolveInfo[Any] | None = None
+        self.context = run.executor.context_value
+
+    def __getattr__(self, name: str) -> Any:
+        built = self._built
+        if built is None:
+            built = self._built = self._run.info(self._fld, self._path)
+        return getattr(built, name)
 
 
 def _discard(pending: Iterable[Any]) -> None:
@@ -407,6 +580,7 @@ class Plans:
     answered: int = 0  # requests a plan answered
     _found: dict[tuple[Any, ...], tuple[DocumentNode, Plan | None]] = field(default_factory=dict)
     _variables: dict[int, tuple[DocumentNode, tuple[str, ...] | None]] = field(default_factory=dict)
+    _accepted: dict[tuple[str, str | None], DocumentNode] = field(default_factory=dict)
 
     def plan(
         self, executor: Executor[Any], document: DocumentNode, schema: strawberry.Schema | None = None
@@ -437,23 +611,33 @@ class Plans:
             cache.clear()
         cache[key] = value
 
-    async def execute(self, ctx: ExecutionContext) -> ExecutionResult | None:
-        """The result of a valid query run by its plan; None when graphql-core must run it."""
-        document = ctx.graphql_document
-        schema = ctx.schema
-        if document is None or ctx.operation_type.value != OperationType.QUERY.value:
-            return None
+    def accepted(self, query: str, operation_name: str | None) -> DocumentNode | None:
+        """The document of a query text (and operation) a plan has answered before, else None."""
+        return self._accepted.get((query, operation_name))
+
+    async def run(
+        self,
+        schema: strawberry.Schema,
+        document: DocumentNode,
+        *,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        context: Any,
+        root_value: Any = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """The data of a valid query run by its plan; None when graphql-core must run it."""
         if schema.config.enable_experimental_incremental_execution:
             return None
         built = schema.execution_context_class.build(
             schema._schema,
             document,
-            root_value=ctx.root_value,
-            context_value=ctx.context,
-            raw_variable_values=ctx.variables,
-            operation_name=ctx.operation_name,
+            root_value=root_value,
+            context_value=context,
+            raw_variable_values=variables,
+            operation_name=operation_name,
             is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as strawberry passes it
-            operation_extensions=ctx.operation_extensions,
+            operation_extensions=extensions,
         )
         if isinstance(built, list):
             return None  # variables that do not coerce: graphql-core reports them
@@ -461,10 +645,36 @@ class Plans:
         if plan is None:
             return None
         try:
-            data = await _Run(built).execute(plan, ctx.root_value)
+            data = await _Run(built).execute(plan, root_value)
         except Exception:  # a resolver failed: graphql-core runs the query again and reports it
             return None
+        finally:
+            # graphql-core's executor refers to itself (async_helpers holds two of its bound
+            # methods): left so, it and the request's context would be freed by the cycle
+            # collector only, not when the request ends
+            del built.async_helpers
         self.answered += 1
+        return data
+
+    async def execute(self, ctx: ExecutionContext) -> ExecutionResult | None:
+        """The result of a valid query run by its plan; None when graphql-core must run it. A query
+        text answered here is remembered as :meth:`accepted`."""
+        document = ctx.graphql_document
+        if document is None or ctx.operation_type.value != OperationType.QUERY.value:
+            return None
+        data = await self.run(
+            ctx.schema,
+            document,
+            variables=ctx.variables,
+            operation_name=ctx.operation_name,
+            context=ctx.context,
+            root_value=ctx.root_value,
+            extensions=ctx.operation_extensions,
+        )
+        if data is None:
+            return None
+        if ctx.query is not None:
+            self._remember(self._accepted, (ctx.query, ctx.operation_name), document)
         return ExecutionResult(data=data, errors=None)
 
 

@@ -26,6 +26,7 @@ from graphsvc.api.mutation import Mutation
 from graphsvc.api.plan import PlannedExecution, Plans
 from graphsvc.api.query import Query
 from graphsvc.api.ranking import Advocate, TriageItem
+from graphsvc.api.shortcut import Shortcut
 from graphsvc.api.subscription import Subscription
 from graphsvc.api.types import Brand, Customer, Post
 from graphsvc.config import Settings
@@ -34,7 +35,10 @@ CACHE_SIZE = 1024
 
 
 class GraphsvcSchema(strawberry.Schema):
-    """A strawberry schema that logs only unexpected errors (expected ones are the client's)."""
+    """A strawberry schema that logs only unexpected errors (expected ones are the client's), with
+    the :class:`Shortcut` its HTTP endpoint tries first (None when plans are off)."""
+
+    shortcut: Shortcut | None = None
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -42,7 +46,7 @@ class GraphsvcSchema(strawberry.Schema):
         log_errors(errors)
 
 
-def build_schema(settings: Settings, *, plans: bool = True) -> strawberry.Schema:
+def build_schema(settings: Settings, *, plans: bool = True) -> GraphsvcSchema:
     """The API's schema; ``plans=False`` leaves every operation to graphql-core's executor (the
     differential tests compare the two)."""
     # Validation rules are built once so the validation cache can key on them.
@@ -63,9 +67,10 @@ def build_schema(settings: Settings, *, plans: bool = True) -> strawberry.Schema
         lambda: ComplexityLimit(settings, measured),
         lambda: ErrorCodes(debug=settings.debug),
     ]
+    planned = Plans(CACHE_SIZE)
     if plans:
-        extensions.append(PlannedExecution.beside(extensions, Plans(CACHE_SIZE)))
-    return GraphsvcSchema(
+        extensions.append(PlannedExecution.beside(extensions, planned))
+    schema = GraphsvcSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -73,6 +78,9 @@ def build_schema(settings: Settings, *, plans: bool = True) -> strawberry.Schema
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
     )
+    if plans:
+        schema.shortcut = Shortcut(schema, planned, measured, settings)
+    return schema
 
 
 def export_sdl() -> str:

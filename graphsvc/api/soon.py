@@ -2,8 +2,9 @@
 
 graphql-core runs a resolver that returns a plain value inline, but one that returns an awaitable
 costs a coroutine, a task and a gather per object. Most relations of a request are loaded by a
-DataLoader whose future is often already settled (the ranking preloaded it, or a sibling asked
-first), so resolvers return a :data:`Soon`: the value when it is known, else an awaitable of it.
+loader whose load is often already settled (the ranking preloaded it, or a sibling asked first),
+so resolvers return a :data:`Soon`: the value when it is known, else an awaitable of it (for a
+pending load, a :class:`~graphsvc.api.batches.Mapped` of its batch).
 
 >>> then(2, lambda x: x + 1)
 3
@@ -16,23 +17,23 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import TypeAlias, TypeVar
 
+from graphsvc.api.batches import Mapped
+
 V = TypeVar("V")
 R = TypeVar("R")
 
 Soon: TypeAlias = "V | Awaitable[V]"
 
 
-def settled(pending: Awaitable[V]) -> V | Awaitable[V]:
-    """The result of a finished future (a DataLoader's cached load), else the awaitable itself."""
-    if isinstance(pending, asyncio.Future) and pending.done():
-        result: V = pending.result()
-        return result
-    return pending
-
-
 def then(value: V | Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
-    """``fn(value)`` now when ``value`` is known, else an awaitable of it: for a pending future (a
-    DataLoader's load) another future set when it is, with no coroutine and no task per item."""
+    """``fn(value)`` now when ``value`` is known, else an awaitable of it: for a pending load the
+    same batch's :class:`Mapped`, for a pending future another future set when it is; no coroutine
+    and no task per item."""
+    if type(value) is Mapped:
+        if value.done():
+            known: V = value.result()
+            return fn(known)
+        return value.then(fn)
     if isinstance(value, asyncio.Future):
         if value.done():
             done: V = value.result()
@@ -46,11 +47,6 @@ def then(value: V | Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
 
         return later()
     return fn(value)
-
-
-def loaded(pending: Awaitable[V], fn: Callable[[V], R]) -> R | Awaitable[R]:
-    """``fn`` of a DataLoader load: at once when the load is already settled."""
-    return then(settled(pending), fn)
 
 
 def _chained(source: asyncio.Future[V], fn: Callable[[V], R]) -> asyncio.Future[R]:

@@ -3,15 +3,14 @@ through the request's DataLoaders, so a list of N items costs one store call per
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Optional
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from graphsvc.analytics import alert_priority, peer_reach
+from graphsvc.api.batches import Loader
 from graphsvc.api.connections import (
     AFTER_HELP,
     FIRST_HELP,
@@ -27,9 +26,9 @@ from graphsvc.api.fields import field
 from graphsvc.api.ids import NodeKind, node_id
 from graphsvc.api.loaders import EngagedKey, PageKey
 from graphsvc.api.permissions import SENSITIVE
-from graphsvc.api.soon import Soon, loaded, settled, then
+from graphsvc.api.soon import Soon, then
 from graphsvc.errors import BadUserInput, NotFound
-from graphsvc.model import Account, Metrics
+from graphsvc.model import Account
 from graphsvc.model import Brand as DomainBrand
 from graphsvc.model import Classification as DomainClassification
 from graphsvc.model import CustomerState as DomainState
@@ -54,15 +53,15 @@ BrandName = Annotated[str, strawberry.argument(description="A brand key, handle 
 
 
 def customer_by_id(info: Info, account_id: str) -> Soon[Customer | None]:
-    return loaded(info.context.loaders.accounts.load(account_id), lambda a: Customer.of(a) if a else None)
+    return info.context.loaders.accounts.then(account_id, lambda a: Customer.of(a) if a else None)
 
 
 def post_by_id(info: Info, post_id: str) -> Soon[Post | None]:
-    return loaded(info.context.loaders.posts.load(post_id), lambda p: Post.of(p) if p else None)
+    return info.context.loaders.posts.then(post_id, lambda p: Post.of(p) if p else None)
 
 
 def brand_by_key(info: Info, key: str) -> Soon[Brand | None]:
-    return loaded(info.context.loaders.brand(key), lambda b: Brand.of(b) if b else None)
+    return info.context.loaders.brands_knowing(key).then(key, lambda b: Brand.of(b) if b else None)
 
 
 def check_hops(hops: int) -> int:
@@ -73,35 +72,29 @@ def check_hops(hops: int) -> int:
 
 def reach_of(info: Info, account_id: str, hops: int) -> Soon[int]:
     """Peer reach: the stored number first; computed from the shared projection when it is missing
-    or stale (new follow edges were written since the stored numbers were)."""
-    graph = info.context.services.graph
+    or stale (new follow edges were written since the stored numbers were). At once when the
+    stored number is loaded already, else a load of the request's ``reach`` loader."""
+    context = info.context
+    graph = context.services.graph
     if graph.metrics_stale:
         return graph.reach(account_id, hops)
-    stored = settled(info.context.loaders.metrics.load(account_id))
-    if inspect.isawaitable(stored):
-        return _first(reaches_of(info, [account_id], hops))
+    loaders = context.loaders
+    load = loaders.metrics.load(account_id)
+    if not load.done():
+        return loaders.reach.load((account_id, hops))
+    stored = load.result()
     if stored is None:
         return graph.reach(account_id, hops)
     return stored.reach1 if hops == 1 else stored.reach2
 
 
-async def _first(values: Awaitable[list[int]]) -> int:
-    return (await values)[0]
-
-
 async def reaches_of(info: Info, account_ids: Sequence[str], hops: int) -> list[int]:
     """:func:`reach_of` for several accounts with one metrics load."""
     graph = info.context.services.graph
-    stored: Sequence[Metrics | None] = [None] * len(account_ids)
-    if not graph.metrics_stale:
-        stored = await info.context.loaders.metrics.load_many(list(account_ids))
-    if all(m is not None for m in stored):
-        return [(m.reach1 if hops == 1 else m.reach2) if m else 0 for m in stored]
-    p = await graph.projection()
-    return [
-        (m.reach1 if hops == 1 else m.reach2) if m else peer_reach(p, a, hops)
-        for a, m in zip(account_ids, stored, strict=True)
-    ]
+    if graph.metrics_stale:
+        p = await graph.projection()
+        return [peer_reach(p, a, hops) for a in account_ids]
+    return await info.context.loaders.reach.load_many([(a, hops) for a in account_ids])
 
 
 async def brand_key_of(info: Info, name: str) -> str:
@@ -174,9 +167,7 @@ class Customer(Node):
         graphql_type=float | None,
     )
     def influence(self, info: Info) -> Soon[float | None]:
-        return loaded(
-            info.context.loaders.metrics.load(self.account.id), lambda m: m.influence if m else None
-        )
+        return info.context.loaders.metrics.then(self.account.id, lambda m: m.influence if m else None)
 
     @field(
         description="Of this customer's audience (peer reach at `hops`), how many accounts have "
@@ -206,9 +197,8 @@ class Customer(Node):
         graphql_type=list["CustomerState"],
     )
     def states(self, info: Info) -> Soon[list[CustomerState]]:
-        return loaded(
-            info.context.loaders.states.load(self.account.id),
-            lambda found: [CustomerState.of(s) for s in found],
+        return info.context.loaders.states.then(
+            self.account.id, lambda found: [CustomerState.of(s) for s in found]
         )
 
     @field(description="The customer's interactions (posts concerning brands), newest first.")
@@ -264,9 +254,9 @@ class Customer(Node):
         return await self._neighbours(info.context.loaders.following, info, first, after)
 
     async def _neighbours(
-        self, loader: DataLoader[PageKey, Page[Account]], info: Info, first: int | None, after: str | None
+        self, loader: Loader[PageKey, Page[Account]], info: Info, first: int | None, after: str | None
     ) -> Connection[Customer]:
-        """One page of followers or following, through the request's DataLoader for it."""
+        """One page of followers or following, through the request's loader for it."""
         size = page_size(first, info.context.settings)
 
         async def fetch(n: int, cursor: str | None) -> Page[Account]:

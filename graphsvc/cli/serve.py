@@ -129,7 +129,7 @@ def serve(settings: Settings, *, access_log: bool = False) -> None:
         os.environ.update(settings_env(settings))
         uvicorn.run("graphsvc.api.app:app_from_env", factory=True, workers=settings.workers, **options)
     else:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings, settle_heap=True), **options)
 
 
 def _url(settings: Settings) -> str:
