@@ -14,14 +14,12 @@ from graphsvc.stores import sqlite_follows
 from graphsvc.stores.base import FeedMarks, InteractionFilter
 from graphsvc.stores.sqlite import SqliteStore
 from graphsvc.stores.sqlite_follows import (
-    FOLLOWERS,
-    FOLLOWING,
     account_numbers,
     decode_keys,
     members,
     write_follows,
 )
-from graphsvc.stores.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+from graphsvc.stores.sqlite_schema import FOLLOWERS, FOLLOWING, MIGRATIONS, SCHEMA_VERSION
 
 
 def stored(conn: sqlite3.Connection, table: str) -> list[tuple[int, int]]:

@@ -28,10 +28,10 @@ import numpy.typing as npt
 from graphsvc.errors import StoreError
 from graphsvc.model import AccountIds, FollowBatch
 from graphsvc.stores.sqlite_rows import json_rows
+from graphsvc.stores.sqlite_schema import FOLLOWERS, FOLLOWING
 
 Int64Array = npt.NDArray[np.int64]
 
-FOLLOWING, FOLLOWERS = "following_chunks", "follower_chunks"
 CHUNK = 1024  # keys per chunk at most: 8 KiB, two chunks to a 16 KiB page
 ACCOUNT_LIMIT = 1 << 31  # account numbers below it pack an edge into one non-negative int64 key
 _LOW = (1 << 32) - 1

@@ -18,6 +18,7 @@ from graphsvc.stores.base import Page
 from graphsvc.stores.paging import check_first, decode_cursor, pages_by_owner
 from graphsvc.stores.sqlite_base import SqliteConnections
 from graphsvc.stores.sqlite_rows import ACCOUNT_COLUMNS, account_from, chunks, json_rows
+from graphsvc.stores.sqlite_schema import FOLLOWERS, FOLLOWING
 
 # Ids or numbers one statement looks up (a JSON array of them).
 _LOOKUP = 10_000
@@ -64,12 +65,12 @@ class SqliteFollowGraph(SqliteConnections):
     def list_followers_many(
         self, account_ids: Sequence[str], first: int, after: str | None = None
     ) -> dict[str, Page[Account]]:
-        return self._neighbours(account_ids, first, after, table="follower_chunks")
+        return self._neighbours(account_ids, first, after, table=FOLLOWERS)
 
     def list_following_many(
         self, account_ids: Sequence[str], first: int, after: str | None = None
     ) -> dict[str, Page[Account]]:
-        return self._neighbours(account_ids, first, after, table="following_chunks")
+        return self._neighbours(account_ids, first, after, table=FOLLOWING)
 
     def _neighbours(
         self, account_ids: Sequence[str], first: int, after: str | None, *, table: str

@@ -23,16 +23,17 @@ from collections.abc import Callable
 from graphsvc.errors import SchemaVersionError
 
 SCHEMA_VERSION = 5
+FOLLOWING, FOLLOWERS = "following_chunks", "follower_chunks"  # each account's followees, followers
 
 
 def _chunk_follows(conn: sqlite3.Connection) -> None:
     """Version 4: the edges of ``follows`` and ``followers`` move to sorted chunks."""
-    for table in ("following_chunks", "follower_chunks"):
+    for table in (FOLLOWING, FOLLOWERS):
         conn.execute(f"CREATE TABLE {table} (first INTEGER PRIMARY KEY, keys BLOB NOT NULL)")
     if conn.execute("SELECT 1 FROM follows LIMIT 1").fetchone():
         import numpy as np
 
-        from graphsvc.stores.sqlite_follows import FOLLOWERS, FOLLOWING, add_keys  # loads numba
+        from graphsvc.stores.sqlite_follows import add_keys  # loads numba
 
         for table, key in (
             (FOLLOWING, "src << 32 | dst FROM follows ORDER BY src, dst"),
