@@ -89,7 +89,11 @@ class BrandBook:
     def add(self, brand: Brand) -> bool:
         """Remember ``brand``; True when it (or a new handle of it) was not known before."""
         known = self.brands.get(brand.key)
-        if known is not None and {*brand.handles, *brand.aliases} <= {*known.handles, *known.aliases}:
+        if (
+            known is not None
+            and set(brand.handles) <= set(known.handles)
+            and set(brand.aliases) <= set(known.aliases)
+        ):
             return False
         if known is not None:
             brand = Brand(
