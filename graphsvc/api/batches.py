@@ -8,6 +8,12 @@ land in the same batch), loads it with one call, and ``load`` hands back a :clas
 batch and the key, read when the batch is done, through the functions chained onto it with
 :meth:`Mapped.then`. A plan waits for each batch once, not for each key.
 
+A loader over an inline store (SQLite: calls answer in microseconds, see
+graphsvc.api.store_calls) lets whoever waits for a batch run it in its own task with
+:func:`run_now`: a plan that has resolved a whole level runs that level's batches one after the
+other, with no task, no future callback and no turn of the event loop per batch. Batches nobody
+runs so are dispatched as before.
+
 >>> async def double(keys: list[int]) -> list[int]:
 ...     return [k * 2 for k in keys]
 >>> async def ask() -> tuple[int, list[int]]:
@@ -21,6 +27,8 @@ batch and the key, read when the batch is done, through the functions chained on
 from __future__ import annotations
 
 import asyncio
+import inspect
+import itertools
 from collections.abc import Awaitable, Callable, Generator, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -29,17 +37,54 @@ V = TypeVar("V")
 R = TypeVar("R")
 
 
+Fetch = Callable[[list[K]], Awaitable[Sequence[V]]]
+
+_created = itertools.count()  # batches in the order they were made
+
+
 class Batch(Generic[K, V]):
     """Keys loaded by one call; ``future`` is done once ``found`` (or ``error``) is set."""
 
-    __slots__ = ("error", "found", "future", "keys", "task")
+    __slots__ = ("error", "fetch", "found", "future", "keys", "order", "started", "task")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, fetch: Fetch[K, V] | None = None) -> None:
         self.keys: list[K] = []
         self.found: dict[K, V] = {}
         self.error: BaseException | None = None
         self.future: asyncio.Future[None] = loop.create_future()
         self.task: asyncio.Task[None] | None = None  # the load under way (a reference keeps it alive)
+        self.started = False  # takes no more keys
+        self.order = next(_created)
+        # The loader's fetch, until the batch starts, when a waiter may run it (see run_now); the
+        # fetch, never the loader: a loader holds its batches, and a batch holding it back would
+        # be a reference cycle.
+        self.fetch = fetch
+
+
+async def run_now(batch: Batch[Any, Any]) -> None:
+    """Load ``batch`` in the calling task when it is an inline loader's and not started yet; in
+    any case return once it is done. Of several batches, run the older first: a fetch that loads
+    from another loader (peer reach waits for the stored metrics) mostly asks for keys that the
+    same resolvers asked for just before, in an older batch, which is then done already."""
+    fetch = batch.fetch
+    if fetch is not None and not batch.started:
+        batch.started = True
+        batch.fetch = None
+        await _load(batch, fetch)
+    if not batch.future.done():
+        await batch.future
+
+
+async def _load(batch: Batch[K, V], fetch: Fetch[K, V]) -> None:
+    try:
+        values = await fetch(batch.keys)
+        if len(values) != len(batch.keys):
+            raise ValueError(f"a batch of {len(batch.keys)} keys was loaded as {len(values)} values")
+        batch.found.update(zip(batch.keys, values, strict=True))
+    except Exception as exc:  # every key of the batch fails with it, as with strawberry's loaders
+        batch.error = exc
+    if not batch.future.done():
+        batch.future.set_result(None)
 
 
 class Mapped(Awaitable[V]):
@@ -67,21 +112,29 @@ class Mapped(Awaitable[V]):
         return result
 
     def then(self, fn: Callable[[V], R]) -> Mapped[R]:
-        """``fn`` of the value, as another :class:`Mapped` of the same batch (no future, no task)."""
+        """``fn`` of the value, as another :class:`Mapped` of the same batch (no future, no task).
+        ``fn`` may give an awaitable (a load of another loader, say): awaiting the Mapped awaits it
+        too, and a plan waits for it at the next level."""
         return Mapped(self.batch, self.key, (*self.fns, fn))
 
     def __await__(self) -> Generator[Any, None, V]:
         future = self.batch.future
         if not future.done():
             yield from future.__await__()
-        return self.result()
+        value: Any = self.result()
+        if inspect.isawaitable(value):  # a chained function gave an awaitable: its value is meant
+            value = yield from value.__await__()
+        result: V = value
+        return result
 
 
 class Loader(Generic[K, V]):
-    """Loads keys in batches with ``fetch`` (values in the order of the keys), each key once."""
+    """Loads keys in batches with ``fetch`` (values in the order of the keys), each key once;
+    ``inline``: a waiter may run a batch itself (:func:`run_now`)."""
 
-    def __init__(self, fetch: Callable[[list[K]], Awaitable[Sequence[V]]]) -> None:
+    def __init__(self, fetch: Fetch[K, V], *, inline: bool = False) -> None:
         self.fetch = fetch
+        self.inline = inline
         self._of: dict[K, Batch[K, V]] = {}  # the batch each key was loaded (or primed) in
         self._collecting: Batch[K, V] | None = None
         self._primed: Batch[K, V] | None = None
@@ -89,26 +142,19 @@ class Loader(Generic[K, V]):
 
     def _batch(self) -> Batch[K, V]:
         batch = self._collecting
-        if batch is None:
+        if batch is None or batch.started:
             loop = self._loop = self._loop or asyncio.get_running_loop()
-            batch = self._collecting = Batch(loop)
+            batch = self._collecting = Batch(loop, self.fetch if self.inline else None)
             loop.call_soon(self._dispatch, batch)  # as strawberry's DataLoader: the same batches
         return batch
 
     def _dispatch(self, batch: Batch[K, V]) -> None:
-        self._collecting = None
-        batch.task = asyncio.get_running_loop().create_task(self._run(batch))
-
-    async def _run(self, batch: Batch[K, V]) -> None:
-        try:
-            values = await self.fetch(batch.keys)
-            if len(values) != len(batch.keys):
-                raise ValueError(f"a batch of {len(batch.keys)} keys was loaded as {len(values)} values")
-            batch.found.update(zip(batch.keys, values, strict=True))
-        except Exception as exc:  # every key of the batch fails with it, as with strawberry's loaders
-            batch.error = exc
-        if not batch.future.done():
-            batch.future.set_result(None)
+        if self._collecting is batch:
+            self._collecting = None
+        if not batch.started:  # else a waiter ran it (run_now)
+            batch.started = True
+            batch.fetch = None
+            batch.task = asyncio.get_running_loop().create_task(_load(batch, self.fetch))
 
     def load(self, key: K) -> Mapped[V]:
         batch = self._of.get(key)
@@ -128,6 +174,30 @@ class Loader(Generic[K, V]):
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[V]]:
         return _all([self.load(k) for k in keys])
 
+    async def load_many_now(self, keys: Iterable[K]) -> list[V]:
+        """:meth:`load_many`, running the batches it waits for in this task when they are inline
+        (see :func:`run_now`): for a fetch that needs another loader's values for keys the same
+        resolvers asked for just before (they are in a batch that is complete, only not run)."""
+        loads = [self.load(k) for k in keys]
+        for load in loads:
+            if not load.done():
+                await run_now(load.batch)
+        return [load.result() for load in loads]
+
+    def then_many(self, keys: Iterable[K], fn: Callable[[list[V]], R]) -> R | Awaitable[R]:
+        """``fn`` of the values of ``keys``: at once when all are loaded, else chained onto the
+        batch they wait for (no coroutine: the usual case, keys asked for in one turn of the loop),
+        else after all of them."""
+        loads = [self.load(k) for k in keys]
+        pending = {id(load.batch): load for load in loads if not load.done()}
+        if not pending:
+            return fn([load.result() for load in loads])
+        if len(pending) == 1:
+            (waiting,) = pending.values()
+            # the value of that load is not needed, only that its batch, the last one, is done
+            return waiting.then(lambda _: fn([load.result() for load in loads]))
+        return _then(_all(loads), fn)
+
     def __contains__(self, key: K) -> bool:
         """Whether ``key`` was loaded, is being loaded, or was primed."""
         return key in self._of
@@ -146,6 +216,10 @@ class Loader(Generic[K, V]):
     def prime_many(self, values: Mapping[K, V]) -> None:
         for key, value in values.items():
             self.prime(key, value)
+
+
+async def _then(values: Awaitable[list[V]], fn: Callable[[list[V]], R]) -> R:
+    return fn(await values)
 
 
 async def _all(loads: list[Mapped[V]]) -> list[V]:

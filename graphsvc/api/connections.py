@@ -20,6 +20,7 @@ from typing import Generic, TypeVar
 import orjson
 import strawberry
 
+from graphsvc.api.soon import Soon, then
 from graphsvc.config import Settings
 from graphsvc.errors import BadUserInput, PageSizeExceeded
 from graphsvc.stores.base import Page
@@ -91,15 +92,39 @@ def page_size(first: int | None, settings: Settings) -> int:
 Fetch = Callable[[int, str | None], Awaitable[Page[T]]]
 
 
-async def fetch_page(fetch: Fetch[T], first: int, after: str | None) -> tuple[tuple[T, ...], list[str], bool]:
-    """Items, one API cursor per item, and whether more follow, for ``first`` items after ``after``."""
+def page_connection(
+    load: Callable[[int, str | None], Soon[Page[T]]],
+    first: int,
+    after: str | None,
+    node: Callable[[T], N],
+) -> Soon[Connection[N]]:
+    """The connection of ``first`` items after the API cursor ``after``, each made a node by
+    ``node``: ``load(n, store_cursor)`` gives (or will give: a pending load) the store's page of
+    ``n`` items after ``store_cursor``. At once when the page is loaded already; no coroutine."""
     store_after, skip = decode_api_cursor(after)
-    page = await fetch(first + skip, store_after)
+    return then(
+        load(first + skip, store_after), lambda page: _connection(page, store_after, skip, after, node)
+    )
+
+
+async def fetch_connection(
+    fetch: Fetch[T], first: int, after: str | None, node: Callable[[T], N]
+) -> Connection[N]:
+    """:func:`page_connection` for a resolver that must wait for its page anyway."""
+    store_after, skip = decode_api_cursor(after)
+    return _connection(await fetch(first + skip, store_after), store_after, skip, after, node)
+
+
+def _connection(
+    page: Page[T], store_after: str | None, skip: int, after: str | None, node: Callable[[T], N]
+) -> Connection[N]:
+    """The API's connection of a store page read from ``store_after``, without its first ``skip``
+    items: each edge's cursor resumes the same store page and skips up to that edge."""
     items = page.items[skip:]
     cursors = [encode_api_cursor(store_after, skip + i + 1) for i in range(len(items))]
     if items and page.end_cursor is not None:
         cursors[-1] = encode_api_cursor(page.end_cursor, 0)
-    return items, cursors, page.has_next
+    return connection([node(i) for i in items], cursors, page.has_next, after)
 
 
 def connection(

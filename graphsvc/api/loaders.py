@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from graphsvc.analytics import Projection, engaged_mask, engaged_reach_many, peer_reach
-from graphsvc.api.batches import Loader, Mapped
+from graphsvc.api.batches import Fetch, Loader, Mapped
 from graphsvc.api.cache import MISSING, ReadCache
 from graphsvc.api.graph import FollowerGraph
 from graphsvc.api.store_calls import StoreCalls
@@ -70,13 +70,16 @@ class Loaders:
                 brands.prime(name, cached)
         return brands
 
+    def _loader(self, fetch: Fetch[K, V]) -> Loader[K, V]:
+        return Loader(fetch, inline=self.calls.inline)
+
     # The fetches close over what they use, never over ``self``: a loader held by its Loaders and
     # holding it back would be a reference cycle, and everything a request loaded would wait for
     # the cycle collector instead of being freed when the request ends.
 
     @cached_property
     def accounts(self) -> Loader[str, Account | None]:
-        return Loader(_keyed(self.calls, self.store.get_accounts, None))
+        return self._loader(_keyed(self.calls, self.store.get_accounts, None))
 
     @cached_property
     def brands(self) -> Loader[str, Brand | None]:
@@ -88,23 +91,23 @@ class Loaders:
                 cache.put(("brand", key), found.get(key))
             return [found.get(k) for k in keys]
 
-        return Loader(load)
+        return self._loader(load)
 
     @cached_property
     def posts(self) -> Loader[str, Post | None]:
-        return Loader(_keyed(self.calls, self.store.get_posts, None))
+        return self._loader(_keyed(self.calls, self.store.get_posts, None))
 
     @cached_property
     def replies(self) -> Loader[str, tuple[Post, ...]]:
-        return Loader(_keyed(self.calls, self.store.replies_to, ()))
+        return self._loader(_keyed(self.calls, self.store.replies_to, ()))
 
     @cached_property
     def states(self) -> Loader[str, tuple[CustomerState, ...]]:
-        return Loader(_keyed(self.calls, self.store.states_for, ()))
+        return self._loader(_keyed(self.calls, self.store.states_for, ()))
 
     @cached_property
     def metrics(self) -> Loader[str, Metrics | None]:
-        return Loader(_keyed(self.calls, self.store.get_metrics, None))
+        return self._loader(_keyed(self.calls, self.store.get_metrics, None))
 
     @cached_property
     def reach(self) -> Loader[tuple[str, int], int]:
@@ -112,19 +115,19 @@ class Loaders:
         metrics, graph = self.metrics, self.graph
 
         async def load(keys: list[tuple[str, int]]) -> Sequence[int]:
-            stored = await metrics.load_many([account for account, _ in keys])
+            stored = await metrics.load_many_now([account for account, _ in keys])
             p = await graph.projection() if None in stored else None
             return [_reach(m, hops, p, account) for (account, hops), m in zip(keys, stored, strict=True)]
 
-        return Loader(load)
+        return self._loader(load)
 
     @cached_property
     def followers(self) -> Loader[PageKey, Page[Account]]:
-        return Loader(_paged(self.calls, self.store.list_followers_many))
+        return self._loader(_paged(self.calls, self.store.list_followers_many))
 
     @cached_property
     def following(self) -> Loader[PageKey, Page[Account]]:
-        return Loader(_paged(self.calls, self.store.list_following_many))
+        return self._loader(_paged(self.calls, self.store.list_following_many))
 
     @cached_property
     def interactions(self) -> Loader[PageKey, Page[Post]]:
@@ -140,7 +143,7 @@ class Loaders:
                 found.update((k, pages[k.owner]) for k in group)
             return [found[k] for k in keys]
 
-        return Loader(load)
+        return self._loader(load)
 
     @cached_property
     def engaged(self) -> Loader[EngagedKey, int]:
@@ -156,7 +159,7 @@ class Loaders:
                 found.update(zip(group, counts, strict=True))
             return [found[k] for k in keys]
 
-        return Loader(load)
+        return self._loader(load)
 
 
 def _keyed(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 import inspect
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -73,7 +74,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.cast import get_strawberry_type_cast
 
-from graphsvc.api.batches import Mapped
+from graphsvc.api.batches import Batch, Mapped, run_now
 from graphsvc.api.direct import direct_resolver
 
 # Types whose values were found not awaitable (awaitability is a matter of type, except for
@@ -399,16 +400,23 @@ def _attribute(field_def: GraphQLField) -> Callable[[Any], Any] | None:
 # -- running it ----------------------------------------------------------------------------------
 
 
+# Loads of inline loaders run in the request's task without giving the event loop a turn (see
+# graphsvc.api.batches), so a request timeout could not stop a long query: after a level that
+# took longer than this since the last turn, the plan gives the loop one.
+_TURN_EVERY = 0.001  # seconds
+
+
 class _Run:
     """One execution of a plan: the values resolved so far and the awaitables of the next level."""
 
-    __slots__ = ("args", "converted", "executor", "pending")
+    __slots__ = ("args", "converted", "executor", "pending", "turned")
 
     def __init__(self, executor: Executor[Any]) -> None:
         self.executor = executor
         self.pending: list[tuple[Awaitable[Any], _Output, Any, Any, _Field, _At]] = []
         self.args: dict[_Field, dict[str, Any]] = {}
         self.converted: dict[Any, dict[str, Any]] = {}  # see graphsvc.api.direct
+        self.turned = time.perf_counter()  # when the event loop last had a turn
 
     def info(self, fld: _Field, path: _At) -> GraphQLResolveInfo[Any]:
         assert fld.field_def is not None and path is not None
@@ -469,10 +477,17 @@ class _Run:
             while self.pending:
                 level, self.pending = self.pending, []
                 values = await _settle([p[0] for p in level])
+                if time.perf_counter() - self.turned > _TURN_EVERY:
+                    await asyncio.sleep(0)  # where a request timeout can stop the query
+                    self.turned = time.perf_counter()
                 for (_, output, into, key, fld, path), value in zip(level, values, strict=True):
                     if isinstance(value, BaseException):
                         raise GiveUp from value
-                    into[key] = output.complete(self, value, fld, path)
+                    if type(value) not in _PLAIN and _awaitable(value):
+                        # a load whose chained function gave another awaitable (Mapped.then)
+                        self.pending.append((value, output, into, key, fld, path))
+                    else:
+                        into[key] = output.complete(self, value, fld, path)
             return data
         except BaseException:
             _discard(p[0] for p in self.pending)
@@ -481,14 +496,15 @@ class _Run:
 
 async def _settle(awaitables: list[Any]) -> list[Any]:
     """What each awaitable gives (its exception, for a failure), the loads among them waited for
-    once per batch (see graphsvc.api.batches), the rest gathered as graphql-core would (a single
-    one is awaited in this task: nothing runs beside it whose loads it could batch with)."""
+    once per batch (an inline loader's batches run here, see graphsvc.api.batches), the rest
+    gathered as graphql-core would (a single one is awaited in this task: nothing runs beside it
+    whose loads it could batch with)."""
     others: list[Any] = []
-    batches: dict[asyncio.Future[None], None] = {}
+    batches: dict[Batch[Any, Any], None] = {}
     for awaitable in awaitables:
         if type(awaitable) is Mapped:
-            batch = awaitable.batch.future
-            if not batch.done():
+            batch = awaitable.batch
+            if not batch.future.done():
                 batches[batch] = None
         else:
             others.append(awaitable)
@@ -497,8 +513,8 @@ async def _settle(awaitables: list[Any]) -> list[Any]:
         gathered = iter([await _outcome(others[0])])
     elif others:
         gathered = iter(await asyncio.gather(*others, return_exceptions=True))
-    for batch in batches:
-        await batch
+    for batch in sorted(batches, key=attrgetter("order")) if len(batches) > 1 else batches:
+        await run_now(batch)
     return [_result(a) if type(a) is Mapped else next(gathered) for a in awaitables]
 
 

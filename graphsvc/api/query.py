@@ -18,9 +18,8 @@ from graphsvc.api.connections import (
     AFTER_HELP,
     FIRST_HELP,
     Connection,
-    connection,
     decode_api_cursor,
-    fetch_page,
+    fetch_connection,
     page_size,
     slice_connection,
 )
@@ -30,6 +29,7 @@ from graphsvc.api.fields import field
 from graphsvc.api.ids import NodeKind, parse_node_id, platform_id
 from graphsvc.api.permissions import READ, require
 from graphsvc.api.ranking import Advocate, TriageItem, alerts, top_advocates, triage_items
+from graphsvc.api.soon import Soon
 from graphsvc.api.types import (
     Brand,
     BrandName,
@@ -40,6 +40,8 @@ from graphsvc.api.types import (
     StateChange,
     brand_key_of,
     check_hops,
+    customer_by_id,
+    post_by_id,
 )
 from graphsvc.errors import BadUserInput
 from graphsvc.keys import Permission
@@ -89,25 +91,28 @@ class Query:
     @field(
         description="A customer (or brand account) by API id or platform id; null when unknown.",
         permission_classes=READ,
+        graphql_type=Customer | None,
     )
-    async def customer(
+    def customer(
         self,
         info: Info,
         id: Annotated[
             strawberry.ID, strawberry.argument(description="`customer:twcs:115712` or `twcs:115712`.")
         ],
-    ) -> Customer | None:
-        account = await info.context.loaders.accounts.load(platform_id(id, NodeKind.CUSTOMER))
-        return Customer.of(account) if account else None
+    ) -> Soon[Customer | None]:
+        return customer_by_id(info, platform_id(id, NodeKind.CUSTOMER))
 
-    @field(description="A post by API id or platform id; null when unknown.", permission_classes=READ)
-    async def post(
+    @field(
+        description="A post by API id or platform id; null when unknown.",
+        permission_classes=READ,
+        graphql_type=Post | None,
+    )
+    def post(
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="`post:twcs:119237` or `twcs:119237`.")],
-    ) -> Post | None:
-        found = await info.context.loaders.posts.load(platform_id(id, NodeKind.POST))
-        return Post.of(found) if found else None
+    ) -> Soon[Post | None]:
+        return post_by_id(info, platform_id(id, NodeKind.POST))
 
     @field(
         description="A brand by key, handle (`@AppleSupport`) or alias; null when unknown.",
@@ -158,8 +163,7 @@ class Query:
         async def fetch(n: int, cursor: str | None) -> Page[Account]:
             return await calls(calls.store.list_customers, flt, n, cursor)
 
-        items, cursors, more = await fetch_page(fetch, size, after)
-        return connection([Customer.of(a) for a in items], cursors, more, after)
+        return await fetch_connection(fetch, size, after, Customer.of)
 
     @field(
         description="Customers whose current state toward the brand is ADVOCATE, ranked by de-duplicated "
@@ -214,8 +218,7 @@ class Query:
         async def fetch(n: int, cursor: str | None) -> Page[DomainChange]:
             return await calls(calls.store.list_state_changes, flt, n, cursor)
 
-        items, cursors, more = await fetch_page(fetch, size, after)
-        return connection([StateChange.of(c) for c in items], cursors, more, after)
+        return await fetch_connection(fetch, size, after, StateChange.of)
 
     @field(
         description="Unanswered interactions with the brand that need a response, most urgent first: "

@@ -3,20 +3,20 @@ through the request's DataLoaders, so a list of N items costs one store call per
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Annotated, Optional
+from typing import Annotated, Optional, cast
 
 import strawberry
 
 from graphsvc.analytics import alert_priority, peer_reach
-from graphsvc.api.batches import Loader
+from graphsvc.api.batches import Loader, Mapped
 from graphsvc.api.connections import (
     AFTER_HELP,
     FIRST_HELP,
     Connection,
-    connection,
-    fetch_page,
+    fetch_connection,
+    page_connection,
     page_size,
     slice_connection,
 )
@@ -28,7 +28,7 @@ from graphsvc.api.loaders import EngagedKey, PageKey
 from graphsvc.api.permissions import SENSITIVE
 from graphsvc.api.soon import Soon, then
 from graphsvc.errors import BadUserInput, NotFound
-from graphsvc.model import Account
+from graphsvc.model import Account, Metrics
 from graphsvc.model import Brand as DomainBrand
 from graphsvc.model import Classification as DomainClassification
 from graphsvc.model import CustomerState as DomainState
@@ -73,19 +73,18 @@ def check_hops(hops: int) -> int:
 def reach_of(info: Info, account_id: str, hops: int) -> Soon[int]:
     """Peer reach: the stored number first; computed from the shared projection when it is missing
     or stale (new follow edges were written since the stored numbers were). At once when the
-    stored number is loaded already, else a load of the request's ``reach`` loader."""
-    context = info.context
-    graph = context.services.graph
+    stored number is loaded already, else chained onto the load of it."""
+    graph = info.context.services.graph
     if graph.metrics_stale:
         return graph.reach(account_id, hops)
-    loaders = context.loaders
-    load = loaders.metrics.load(account_id)
-    if not load.done():
-        return loaders.reach.load((account_id, hops))
-    stored = load.result()
-    if stored is None:
-        return graph.reach(account_id, hops)
-    return stored.reach1 if hops == 1 else stored.reach2
+
+    def known(stored: Metrics | None) -> Soon[int]:
+        if stored is None:
+            return graph.reach(account_id, hops)
+        return stored.reach1 if hops == 1 else stored.reach2
+
+    # awaiting a load whose function gives an awaitable awaits that too (Mapped.then)
+    return cast("Soon[int]", info.context.loaders.metrics.then(account_id, known))
 
 
 async def reaches_of(info: Info, account_ids: Sequence[str], hops: int) -> list[int]:
@@ -201,8 +200,11 @@ class Customer(Node):
             self.account.id, lambda found: [CustomerState.of(s) for s in found]
         )
 
-    @field(description="The customer's interactions (posts concerning brands), newest first.")
-    async def interactions(
+    @field(
+        description="The customer's interactions (posts concerning brands), newest first.",
+        graphql_type=Connection["Post"],
+    )
+    def interactions(
         self,
         info: Info,
         brand: Annotated[
@@ -219,51 +221,59 @@ class Customer(Node):
         ] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
-    ) -> Connection[Post]:
+    ) -> Soon[Connection[Post]]:
         size = page_size(first, info.context.settings)
-        key = await brand_key_of(info, brand) if brand else None
-        domain_type = type.domain() if type else None
+        owner, loader = self.account.id, info.context.loaders.interactions
+        kind = type.domain() if type else None
 
-        async def fetch(n: int, cursor: str | None) -> Page[DomainPost]:
-            k = PageKey(self.account.id, n, cursor, brand=key, type=domain_type, since=since, until=until)
-            return await info.context.loaders.interactions.load(k)
+        def load(key: str | None) -> Callable[[int, str | None], Mapped[Page[DomainPost]]]:
+            return lambda n, cursor: loader.load(
+                PageKey(owner, n, cursor, brand=key, type=kind, since=since, until=until)
+            )
 
-        items, cursors, more = await fetch_page(fetch, size, after)
-        return connection([Post.of(p) for p in items], cursors, more, after)
+        if brand is None:
+            return page_connection(load(None), size, after, Post.of)
+
+        async def for_brand(name: str) -> Connection[Post]:
+            return await fetch_connection(load(await brand_key_of(info, name)), size, after, Post.of)
+
+        return for_brand(brand)
 
     @field(
-        description="Accounts that follow this one, in a stable order (the embedded store: the order it first saw them)."
+        description="Accounts that follow this one, in a stable order (the embedded store: the order it first saw them).",
+        graphql_type=Connection["Customer"],
     )
-    async def followers(
+    def followers(
         self,
         info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
-    ) -> Connection[Customer]:
-        return await self._neighbours(info.context.loaders.followers, info, first, after)
+    ) -> Soon[Connection[Customer]]:
+        return self._neighbours(info.context.loaders.followers, info, first, after)
 
     @field(
-        description="Accounts (customers and brands) this one follows, in a stable order (the embedded store: the order it first saw them)."
+        description="Accounts (customers and brands) this one follows, in a stable order (the embedded store: the order it first saw them).",
+        graphql_type=Connection["Customer"],
     )
-    async def following(
+    def following(
         self,
         info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
-    ) -> Connection[Customer]:
-        return await self._neighbours(info.context.loaders.following, info, first, after)
+    ) -> Soon[Connection[Customer]]:
+        return self._neighbours(info.context.loaders.following, info, first, after)
 
-    async def _neighbours(
+    def _neighbours(
         self, loader: Loader[PageKey, Page[Account]], info: Info, first: int | None, after: str | None
-    ) -> Connection[Customer]:
+    ) -> Soon[Connection[Customer]]:
         """One page of followers or following, through the request's loader for it."""
-        size = page_size(first, info.context.settings)
-
-        async def fetch(n: int, cursor: str | None) -> Page[Account]:
-            return await loader.load(PageKey(self.account.id, n, cursor))
-
-        items, cursors, more = await fetch_page(fetch, size, after)
-        return connection([Customer.of(a) for a in items], cursors, more, after)
+        owner = self.account.id
+        return page_connection(
+            lambda n, cursor: loader.load(PageKey(owner, n, cursor)),
+            page_size(first, info.context.settings),
+            after,
+            Customer.of,
+        )
 
 
 @strawberry.type(description="A brand: the accounts it posts from, and the customers who talk about it.")
@@ -309,8 +319,7 @@ class Brand(Node):
         async def fetch(n: int, cursor: str | None) -> Page[Account]:
             return await calls(calls.store.list_customers, flt, n, cursor)
 
-        items, cursors, more = await fetch_page(fetch, size, after)
-        return connection([Customer.of(a) for a in items], cursors, more, after)
+        return await fetch_connection(fetch, size, after, Customer.of)
 
 
 @strawberry.type(description="The first answer the brand gave to a post, and how long the author waited.")
@@ -392,10 +401,11 @@ class Post(Node):
     def author(self, info: Info) -> Soon[Customer | None]:
         return customer_by_id(info, self.post.author_id)
 
-    @field(description="The brands the post concerns.")
-    async def brands(self, info: Info) -> list[Brand]:
-        found = await info.context.loaders.brands.load_many(list(self.post.brands))
-        return [Brand.of(b) for b in found if b is not None]
+    @field(description="The brands the post concerns.", graphql_type=list[Brand])
+    def brands(self, info: Info) -> Soon[list[Brand]]:
+        return info.context.loaders.brands.then_many(
+            self.post.brands, lambda found: [Brand.of(b) for b in found if b is not None]
+        )
 
     @field(
         description="The post this one replies to, when it is known.",
