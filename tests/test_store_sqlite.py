@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from graphsvc.errors import StoreError
-from graphsvc.model import Account, AccountIds, FollowBatch
+from graphsvc.model import Account, AccountIds, FollowBatch, Metrics
 from graphsvc.stores import sqlite_follows, sqlite_graph
 from graphsvc.stores.base import FeedMarks, InteractionFilter, Page
 from graphsvc.stores.paging import encode_cursor
@@ -228,3 +228,19 @@ def test_sqlite_interactions_of_an_account_are_an_index_range_past_its_brand_pos
     for read in reads:
         plan = " / ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {read}"))
         assert "USING INDEX posts_author (author=? AND by_brand=?)" in plan, plan
+
+
+def test_sqlite_reads_by_id_take_one_id_or_more_than_a_statement_holds(tmp_path: Path) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    store.upsert_accounts(Account(id=f"x:{i}", handle=f"h{i}") for i in range(2000))
+    store.put_metrics(Metrics(account_id=f"x:{i}", reach1=i) for i in range(0, 2000, 2))
+    ids = [f"x:{i}" for i in range(2100)] + ["x:5"]  # past CHUNK, some unknown, one twice
+    accounts = store.get_accounts(ids)
+    assert sorted(accounts) == sorted(f"x:{i}" for i in range(2000))
+    assert accounts["x:1999"] == Account(id="x:1999", handle="h1999")
+    assert store.get_accounts(["x:7", "x:7"]) == {"x:7": Account(id="x:7", handle="h7")}
+    assert store.get_accounts(["x:nobody"]) == {}
+    metrics = store.get_metrics(ids)
+    assert sorted(metrics) == sorted(f"x:{i}" for i in range(0, 2000, 2))
+    assert store.get_metrics(["x:1998"]) == {"x:1998": Metrics(account_id="x:1998", reach1=1998)}
+    assert store.get_metrics(["x:1"]) == {}
