@@ -9,16 +9,12 @@ import numpy as np
 import pytest
 
 from graphsvc.errors import StoreError
-from graphsvc.model import AccountIds, FollowBatch
-from graphsvc.stores import sqlite_follows
-from graphsvc.stores.base import FeedMarks, InteractionFilter
+from graphsvc.model import Account, AccountIds, FollowBatch, Metrics
+from graphsvc.stores import sqlite_follows, sqlite_graph
+from graphsvc.stores.base import FeedMarks, InteractionFilter, Page
+from graphsvc.stores.paging import encode_cursor
 from graphsvc.stores.sqlite import SqliteStore
-from graphsvc.stores.sqlite_follows import (
-    account_numbers,
-    decode_keys,
-    members,
-    write_follows,
-)
+from graphsvc.stores.sqlite_follows import account_numbers, decode_keys, write_follows
 from graphsvc.stores.sqlite_schema import FOLLOWERS, FOLLOWING, MIGRATIONS, SCHEMA_VERSION
 
 
@@ -154,13 +150,49 @@ def test_sqlite_chunks_stay_sorted_disjoint_and_small_as_edges_arrive(
             assert flat == sorted(flat)  # runs do not overlap
     assert stored(conn, FOLLOWING) == sorted(expected)
     assert stored(conn, FOLLOWERS) == sorted((d, s) for s, d in expected)
-    for owner in range(1, 30):  # every page of every account's followers, three at a time
+    conn.executemany("INSERT INTO accounts (n, id) VALUES (?, ?)", [(n, f"x:{n}") for n in range(1, 30)])
+    for owner in range(1, 30):  # every page of every account's followers, across chunks
         followers = sorted(s for s, d in expected if d == owner)
-        paged, after = [], 0
-        while page := members(conn, FOLLOWERS, owner, after, 3).tolist():
-            paged += page
-            after = page[-1]
-        assert paged == followers
+        for first in (3, 20):
+            assert [int(a.id[2:]) for a in all_pages(store, f"x:{owner}", first)] == followers
+
+
+def all_pages(store: SqliteStore, account_id: str, first: int) -> list[Account]:
+    """Every follower of ``account_id``, paged ``first`` at a time."""
+    items: list[Account] = []
+    after = None
+    while True:
+        page = store.list_followers(account_id, first, after)
+        assert len(page.items) <= first
+        items += page.items
+        if not page.has_next:
+            return items
+        after = page.end_cursor
+
+
+def test_sqlite_many_owners_page_as_each_does_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_follows, "CHUNK", 4)
+    monkeypatch.setattr(sqlite_graph, "_LOOKUP", 3)  # the accounts on the pages read three at a time
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    store.upsert_follows((f"x:{s}", f"x:{d}") for s in range(12) for d in range(12) if (s * d) % 5 != 1)
+    owners = [f"x:{n}" for n in (3, 0, 11, 3, 7)] + ["x:nobody"]
+    for first, after in ((0, None), (2, None), (5, None), (5, encode_cursor([4])), (20, None)):
+        for neighbours, alone in (
+            (store.list_followers_many, store.list_followers),
+            (store.list_following_many, store.list_following),
+        ):
+            pages = neighbours(owners, first, after)
+            assert list(pages) == list(dict.fromkeys(owners))
+            assert pages == {owner: alone(owner, first, after) for owner in owners}
+    assert store.list_followers("x:nobody", 5) == Page((), None, False)
+
+
+@pytest.mark.parametrize("number", [1 << 31, (1 << 31) - 2, 1 << 32, 1 << 62])
+def test_sqlite_a_cursor_past_every_account_number_ends_the_list(tmp_path: Path, number: int) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    store.upsert_follows([("x:a", "x:b")])
+    assert store.list_followers("x:b", 5, encode_cursor([number])) == Page((), None, False)
+    assert store.list_followers("x:b", 5, encode_cursor([-3])) == store.list_followers("x:b", 5)
 
 
 def test_sqlite_new_store_uses_16k_pages(tmp_path: Path) -> None:
@@ -196,3 +228,19 @@ def test_sqlite_interactions_of_an_account_are_an_index_range_past_its_brand_pos
     for read in reads:
         plan = " / ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {read}"))
         assert "USING INDEX posts_author (author=? AND by_brand=?)" in plan, plan
+
+
+def test_sqlite_reads_by_id_take_one_id_or_more_than_a_statement_holds(tmp_path: Path) -> None:
+    store = SqliteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    store.upsert_accounts(Account(id=f"x:{i}", handle=f"h{i}") for i in range(2000))
+    store.put_metrics(Metrics(account_id=f"x:{i}", reach1=i) for i in range(0, 2000, 2))
+    ids = [f"x:{i}" for i in range(2100)] + ["x:5"]  # past CHUNK, some unknown, one twice
+    accounts = store.get_accounts(ids)
+    assert sorted(accounts) == sorted(f"x:{i}" for i in range(2000))
+    assert accounts["x:1999"] == Account(id="x:1999", handle="h1999")
+    assert store.get_accounts(["x:7", "x:7"]) == {"x:7": Account(id="x:7", handle="h7")}
+    assert store.get_accounts(["x:nobody"]) == {}
+    metrics = store.get_metrics(ids)
+    assert sorted(metrics) == sorted(f"x:{i}" for i in range(0, 2000, 2))
+    assert store.get_metrics(["x:1998"]) == {"x:1998": Metrics(account_id="x:1998", reach1=1998)}
+    assert store.get_metrics(["x:1"]) == {}

@@ -45,7 +45,6 @@ from graphsvc.stores.sqlite_rows import (
     POST_COLUMNS,
     account_from,
     api_key_from,
-    chunks,
     json_rows,
     marks,
     post_from,
@@ -221,13 +220,10 @@ class SqliteStore(SqliteFollowGraph):
 
     # -- reads -------------------------------------------------------------------------------------
     def get_accounts(self, ids: Sequence[str]) -> dict[str, Account]:
-        found: dict[str, Account] = {}
-        for chunk in chunks(list(dict.fromkeys(ids))):
-            for row in self._all(
-                f"SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id IN ({marks(len(chunk))})", chunk
-            ):
-                found[row[0]] = account_from(row)
-        return found
+        return {
+            row[0]: account_from(row)
+            for row in self._rows_in(f"SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id", ids)
+        }
 
     def get_brands(self, keys: Sequence[str]) -> dict[str, Brand]:
         found: dict[str, Brand] = {}
@@ -257,23 +253,19 @@ class SqliteStore(SqliteFollowGraph):
         return Brand(key=row[0], name=row[1], handles=handles, aliases=tuple(json.loads(row[2])))
 
     def get_posts(self, ids: Sequence[str]) -> dict[str, Post]:
-        found: dict[str, Post] = {}
-        for chunk in chunks(list(dict.fromkeys(ids))):
-            for row in self._all(
-                f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({marks(len(chunk))})", chunk
-            ):
-                found[row[0]] = post_from(row)
-        return found
+        return {
+            row[0]: post_from(row)
+            for row in self._rows_in(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id", ids)
+        }
 
     def replies_to(self, post_ids: Sequence[str]) -> dict[str, tuple[Post, ...]]:
         found: dict[str, list[Post]] = {pid: [] for pid in post_ids}
-        for chunk in chunks(list(dict.fromkeys(post_ids))):
-            for row in self._all(
-                f"SELECT {POST_COLUMNS} FROM posts p WHERE p.in_reply_to IN ({marks(len(chunk))})"
-                " ORDER BY p.created_at, p.id",
-                chunk,
-            ):
-                found[row[5]].append(post_from(row))
+        for row in self._rows_in(
+            f"SELECT {POST_COLUMNS} FROM posts p WHERE p.in_reply_to",
+            post_ids,
+            " ORDER BY p.created_at, p.id",
+        ):
+            found[row[5]].append(post_from(row))
         return {pid: tuple(posts) for pid, posts in found.items()}
 
     def list_customers(self, flt: CustomerFilter, first: int, after: str | None = None) -> Page[Account]:
@@ -434,21 +426,20 @@ class SqliteStore(SqliteFollowGraph):
 
     def states_for(self, customer_ids: Sequence[str]) -> dict[str, tuple[CustomerState, ...]]:
         found: dict[str, list[CustomerState]] = {cid: [] for cid in customer_ids}
-        for chunk in chunks(list(dict.fromkeys(customer_ids))):
-            for row in self._all(
-                f"SELECT customer, brand, type, since, post FROM states WHERE customer IN ({marks(len(chunk))})"
-                " ORDER BY customer, brand",
-                chunk,
-            ):
-                found[row[0]].append(
-                    CustomerState(
-                        customer_id=row[0],
-                        brand=row[1],
-                        type=CustomerType(row[2]),
-                        since=dt(row[3]),
-                        post_id=row[4],
-                    )
+        for row in self._rows_in(
+            "SELECT customer, brand, type, since, post FROM states WHERE customer",
+            customer_ids,
+            " ORDER BY customer, brand",
+        ):
+            found[row[0]].append(
+                CustomerState(
+                    customer_id=row[0],
+                    brand=row[1],
+                    type=CustomerType(row[2]),
+                    since=dt(row[3]),
+                    post_id=row[4],
                 )
+            )
         return {cid: tuple(states) for cid, states in found.items()}
 
     def customer_ids_for_brand(self, brand: str, state: CustomerType | None = None) -> tuple[str, ...]:
@@ -465,14 +456,12 @@ class SqliteStore(SqliteFollowGraph):
         return tuple(r[0] for r in rows)
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]:
-        found: dict[str, Metrics] = {}
-        for chunk in chunks(list(dict.fromkeys(ids))):
-            for row in self._all(
-                f"SELECT account, reach1, reach2, influence FROM metrics WHERE account IN ({marks(len(chunk))})",
-                chunk,
-            ):
-                found[row[0]] = Metrics(account_id=row[0], reach1=row[1], reach2=row[2], influence=row[3])
-        return found
+        return {
+            row[0]: Metrics(account_id=row[0], reach1=row[1], reach2=row[2], influence=row[3])
+            for row in self._rows_in(
+                "SELECT account, reach1, reach2, influence FROM metrics WHERE account", ids
+            )
+        }
 
     def stats(self) -> Stats:
         def one(sql: str) -> int:

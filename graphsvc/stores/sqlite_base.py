@@ -9,14 +9,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graphsvc.errors import ConfigError, StoreUnavailable
 from graphsvc.model import AccountIds
-from graphsvc.stores.sqlite_rows import path_from_url
+from graphsvc.stores.sqlite_rows import chunks, marks, path_from_url
 from graphsvc.stores.sqlite_schema import migrate
 
 if TYPE_CHECKING:  # the module loads numba: imported where it is used
@@ -98,6 +98,18 @@ class SqliteConnections:
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self._conn().execute(sql, params).fetchall()
+
+    def _rows_in(self, sql: str, keys: Iterable[Any], order: str = "") -> list[Any]:
+        """The rows of ``sql`` (``"SELECT ... WHERE a.id"``: it ends in a column) where that column
+        is one of ``keys``, ``order`` after the condition; a statement per
+        :data:`~graphsvc.stores.sqlite_rows.CHUNK` distinct keys."""
+        wanted = list(dict.fromkeys(keys))
+        if len(wanted) == 1:  # the loaders' usual call: a fixed statement, no list of marks to build
+            return self._all(f"{sql} = ?{order}", wanted)
+        rows: list[Any] = []
+        for chunk in chunks(wanted):
+            rows += self._all(f"{sql} IN ({marks(len(chunk))}){order}", chunk)
+        return rows
 
     def _numbered(self) -> weakref.WeakKeyDictionary[AccountIds, AccountNumbers]:
         cache: weakref.WeakKeyDictionary[AccountIds, AccountNumbers] | None = getattr(

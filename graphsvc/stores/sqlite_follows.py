@@ -28,13 +28,11 @@ import numpy.typing as npt
 from graphsvc.errors import StoreError
 from graphsvc.model import AccountIds, FollowBatch
 from graphsvc.stores.sqlite_rows import json_rows
-from graphsvc.stores.sqlite_schema import FOLLOWERS, FOLLOWING
+from graphsvc.stores.sqlite_schema import ACCOUNT_LIMIT, FOLLOWERS, FOLLOWING, MEMBER
 
 Int64Array = npt.NDArray[np.int64]
 
 CHUNK = 1024  # keys per chunk at most: 8 KiB, two chunks to a 16 KiB page
-ACCOUNT_LIMIT = 1 << 31  # account numbers below it pack an edge into one non-negative int64 key
-_LOW = (1 << 32) - 1
 _THREADED_EDGES = 100_000
 _SEEK_LIMIT = 4096  # up to this many keys find their chunks one by one, more read every first key
 
@@ -268,29 +266,6 @@ def _read_chunks(conn: sqlite3.Connection, table: str, firsts: Int64Array) -> li
     return [decode_keys(blob) for (blob,) in rows]
 
 
-def members(conn: sqlite3.Connection, table: str, owner: int, after: int, limit: int) -> Int64Array:
-    """Up to ``limit`` of the accounts listed under ``owner`` in ``table`` (whom it follows, or
-    who follows it), numbered above ``after``, in ascending order."""
-    if not 0 <= owner < ACCOUNT_LIMIT or after >= ACCOUNT_LIMIT - 1:
-        return np.empty(0, dtype=np.int64)
-    low, high = owner << 32 | max(after + 1, 0), (owner + 1) << 32
-    found: list[Int64Array] = []
-    wanted = limit
-    rows = conn.execute(
-        f"SELECT keys FROM {table} WHERE first >= coalesce((SELECT max(first) FROM {table} WHERE first <= ?1), ?1)"
-        " AND first < ?2 ORDER BY first",
-        (low, high),
-    )
-    for (blob,) in rows:
-        keys = decode_keys(blob)
-        part = keys[np.searchsorted(keys, low) : np.searchsorted(keys, high)][:wanted]
-        found.append(part & _LOW)
-        wanted -= part.shape[0]
-        if not wanted:
-            break
-    return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
-
-
 def account_numbers(conn: sqlite3.Connection, ids: Sequence[str]) -> Int64Array:
     """The account number of each of ``ids``, in order, creating bare accounts for ids never seen."""
     numbers = np.empty(len(ids), dtype=np.int64)
@@ -373,6 +348,6 @@ def read_follow_codes(path: Path, batch_size: int) -> Iterator[FollowBatch]:
             keys = decode_keys(b"".join(blob for (blob,) in blobs))
             for lo in range(0, keys.shape[0], size):
                 part = keys[lo : lo + size]
-                yield FollowBatch(named, dense[part >> 32], dense[part & _LOW])
+                yield FollowBatch(named, dense[part >> 32], dense[part & MEMBER])
     finally:
         conn.close()

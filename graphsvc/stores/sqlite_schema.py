@@ -24,6 +24,10 @@ from graphsvc.errors import SchemaVersionError
 
 SCHEMA_VERSION = 5
 FOLLOWING, FOLLOWERS = "following_chunks", "follower_chunks"  # each account's followees, followers
+# An edge between account numbers is one int64 key, ``owner << 32 | member``
+# (see :mod:`graphsvc.stores.sqlite_follows`).
+ACCOUNT_LIMIT = 1 << 31  # account numbers below it pack an edge into one non-negative int64 key
+MEMBER = (1 << 32) - 1  # a key's member half
 
 
 def _chunk_follows(conn: sqlite3.Connection) -> None:
