@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import strawberry
@@ -14,7 +13,7 @@ import strawberry
 from graphsvc.api.cache import ReadCache
 from graphsvc.api.events import StateChangeHub
 from graphsvc.api.graph import FollowerGraph
-from graphsvc.api.loaders import Loaders
+from graphsvc.api.loaders import Loaders, per_request
 from graphsvc.api.store_calls import StoreCalls
 from graphsvc.api.watch import StoreWatch
 from graphsvc.config import Settings
@@ -66,7 +65,7 @@ class Context:
     def calls(self) -> StoreCalls:
         return self.services.calls
 
-    @cached_property
+    @per_request
     def loaders(self) -> Loaders:
         return Loaders(self.services.calls, self.services.graph, self.services.cache)
 

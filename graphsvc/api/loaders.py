@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from graphsvc.analytics import Projection, engaged_mask, engaged_reach_many, peer_reach
 from graphsvc.api.batches import Fetch, Loader, Mapped
@@ -24,6 +23,19 @@ from graphsvc.stores.base import InteractionFilter, Page
 K = TypeVar("K")
 G = TypeVar("G")
 V = TypeVar("V")
+
+
+class per_request(Generic[V]):  # a decorator, like functools.cached_property
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on every first read,
+    and a request builds each loader it uses once, on one thread)."""
+
+    def __init__(self, make: Callable[[Any], V]) -> None:
+        self.make = make
+        self.name = make.__name__
+
+    def __get__(self, owner: Any, cls: type | None = None) -> V:
+        value = owner.__dict__[self.name] = self.make(owner)
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +89,11 @@ class Loaders:
     # holding it back would be a reference cycle, and everything a request loaded would wait for
     # the cycle collector instead of being freed when the request ends.
 
-    @cached_property
+    @per_request
     def accounts(self) -> Loader[str, Account | None]:
         return self._loader(_keyed(self.calls, self.store.get_accounts, None))
 
-    @cached_property
+    @per_request
     def brands(self) -> Loader[str, Brand | None]:
         calls, store, cache = self.calls, self.store, self.cache
 
@@ -93,23 +105,23 @@ class Loaders:
 
         return self._loader(load)
 
-    @cached_property
+    @per_request
     def posts(self) -> Loader[str, Post | None]:
         return self._loader(_keyed(self.calls, self.store.get_posts, None))
 
-    @cached_property
+    @per_request
     def replies(self) -> Loader[str, tuple[Post, ...]]:
         return self._loader(_keyed(self.calls, self.store.replies_to, ()))
 
-    @cached_property
+    @per_request
     def states(self) -> Loader[str, tuple[CustomerState, ...]]:
         return self._loader(_keyed(self.calls, self.store.states_for, ()))
 
-    @cached_property
+    @per_request
     def metrics(self) -> Loader[str, Metrics | None]:
         return self._loader(_keyed(self.calls, self.store.get_metrics, None))
 
-    @cached_property
+    @per_request
     def reach(self) -> Loader[tuple[str, int], int]:
         """Peer reach by (account, hops): the stored number, else computed from the projection."""
         metrics, graph = self.metrics, self.graph
@@ -121,15 +133,15 @@ class Loaders:
 
         return self._loader(load)
 
-    @cached_property
+    @per_request
     def followers(self) -> Loader[PageKey, Page[Account]]:
         return self._loader(_paged(self.calls, self.store.list_followers_many))
 
-    @cached_property
+    @per_request
     def following(self) -> Loader[PageKey, Page[Account]]:
         return self._loader(_paged(self.calls, self.store.list_following_many))
 
-    @cached_property
+    @per_request
     def interactions(self) -> Loader[PageKey, Page[Post]]:
         calls, store = self.calls, self.store
 
@@ -145,7 +157,7 @@ class Loaders:
 
         return self._loader(load)
 
-    @cached_property
+    @per_request
     def engaged(self) -> Loader[EngagedKey, int]:
         """Engaged reach: one ``customer_ids_for_brand`` call and one mask per brand per request."""
         calls, store, graph = self.calls, self.store, self.graph
