@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from graphsvc.api.batches import Loader, Mapped
+from graphsvc.api.batches import Loader, Mapped, run_now
 from graphsvc.api.soon import then
 
 
@@ -102,5 +102,53 @@ def test_api_batches_refuse_a_fetch_that_answers_the_wrong_number_of_values() ->
         loads = [loader.load(1), loader.load(2)]
         with pytest.raises(ValueError, match="a batch of 2 keys was loaded as 1 values"):
             await loads[1]
+
+    asyncio.run(go())
+
+
+def test_api_batches_of_an_inline_loader_run_in_the_waiting_task_and_take_no_keys_after() -> None:
+    fetch = Fetches()
+    tasks: list[asyncio.Task[object] | None] = []
+
+    async def recorded(keys: list[int]) -> list[int]:
+        tasks.append(asyncio.current_task())
+        return await fetch(keys)
+
+    async def go() -> None:
+        loader = Loader(recorded, inline=True)
+        loads = [loader.load(k) for k in (1, 2)]
+        await run_now(loads[0].batch)  # no turn of the loop between the loads and the run
+        assert [m.result() for m in loads] == [2, 4]
+        assert tasks == [asyncio.current_task()]  # run here, not in a task of its own
+        late = loader.load(3)  # the first batch started: a new one
+        assert late.batch is not loads[0].batch
+        await asyncio.sleep(0)  # nobody runs it: dispatched by the loop, as any loader's
+        assert await late == 6 and tasks[-1] is not asyncio.current_task()
+
+    asyncio.run(go())
+    assert fetch.batches == [[1, 2], [3]]
+
+
+def test_api_batches_then_many_waits_for_one_batch_without_a_coroutine() -> None:
+    fetch = Fetches()
+
+    async def go() -> None:
+        loader = Loader(fetch)
+        assert await loader.load(1) == 2
+        both = loader.then_many([1, 2], sum)  # 1 is loaded, 2 is in a new batch
+        assert isinstance(both, Mapped) and await both == 6
+        assert loader.then_many([1, 2], sum) == 6  # all loaded: at once
+
+    asyncio.run(go())
+    assert fetch.batches == [[1], [2]]
+
+
+def test_api_batches_await_what_a_chained_function_gives() -> None:
+    async def go() -> None:
+        numbers, others = Loader(Fetches()), Loader(Fetches())
+        # a chained function may answer with another load: awaiting the first awaits both
+        chained = numbers.load(2).then(lambda doubled: others.load(doubled))
+        value: object = await chained  # typed as the inner load, awaited to its value
+        assert value == 8
 
     asyncio.run(go())

@@ -63,9 +63,7 @@ class Batch(Generic[K, V]):
 
 async def run_now(batch: Batch[Any, Any]) -> None:
     """Load ``batch`` in the calling task when it is an inline loader's and not started yet; in
-    any case return once it is done. Of several batches, run the older first: a fetch that loads
-    from another loader (peer reach waits for the stored metrics) mostly asks for keys that the
-    same resolvers asked for just before, in an older batch, which is then done already."""
+    any case return once it is done."""
     fetch = batch.fetch
     if fetch is not None and not batch.started:
         batch.started = True

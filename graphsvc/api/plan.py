@@ -507,6 +507,8 @@ async def _settle(awaitables: list[Any]) -> list[Any]:
         gathered = iter([await _outcome(others[0])])
     elif others:
         gathered = iter(await asyncio.gather(*others, return_exceptions=True))
+    # the older batches first: a fetch that loads from another loader mostly asks for keys the
+    # same resolvers asked for just before, in an older batch, which is then done already
     for batch in sorted(batches, key=attrgetter("order")) if len(batches) > 1 else batches:
         await run_now(batch)
     return [_result(a) if type(a) is Mapped else next(gathered) for a in awaitables]
