@@ -72,6 +72,23 @@ def test_api_http_refuses_malformed_requests_with_codes(twcs_api: Server) -> Non
     assert httpx.put(url, headers=auth(twcs_api)).status_code == 405
 
 
+def test_api_http_a_document_of_several_operations_needs_an_operation_name(twcs_api: Server) -> None:
+    document = "query Names { brands(first: 1) { edges { node { key } } } } query Kind { __typename }"
+    headers = auth(twcs_api, accept="application/graphql-response+json")
+
+    def post(body: dict[str, str]) -> httpx.Response:
+        return httpx.post(f"{twcs_api.url}/graphql", json=body, headers=headers)
+
+    for _ in range(2):  # the second time past the caches and the shortcut
+        unnamed = post({"query": document})
+        assert unnamed.status_code == 400 and "data" not in unnamed.json()
+        assert codes_of(unnamed) == ["BAD_USER_INPUT"]
+        assert "2 operations (Names, Kind)" in unnamed.json()["errors"][0]["message"]
+        assert post({"query": document, "operationName": "Kind"}).json() == {"data": {"__typename": "Query"}}
+    over_get = httpx.get(f"{twcs_api.url}/graphql", params={"query": document}, headers=headers)
+    assert over_get.status_code == 400 and codes_of(over_get) == ["BAD_USER_INPUT"]
+
+
 def test_api_http_health_readiness_and_metrics(twcs_api: Server) -> None:
     assert httpx.get(f"{twcs_api.url}/healthz").json() == {"status": "ok"}
     assert httpx.get(f"{twcs_api.url}/readyz").json() == {"status": "ready"}

@@ -6,10 +6,11 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -46,6 +47,32 @@ class GraphsvcSchema(strawberry.Schema):
         log_errors(errors)
 
 
+class OperationChosen(SchemaExtension):
+    """A document with several operations needs ``operationName`` (GraphQL spec, GetOperation):
+    strawberry would run the first one instead."""
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        # the name the client gave: strawberry's operation_name falls back to the first operation's
+        given = getattr(ctx, "_provided_operation_name", ctx.operation_name)
+        if not ctx.pre_execution_errors and document is not None and given is None:
+            names = [
+                d.name.value if d.name else "(unnamed)"
+                for d in document.definitions
+                if isinstance(d, OperationDefinitionNode)
+            ]
+            if len(names) > 1:
+                ctx.pre_execution_errors = [
+                    GraphQLError(
+                        f"the document has {len(names)} operations ({', '.join(names)}); pass "
+                        "operationName to say which one to run",
+                        extensions={"code": "BAD_USER_INPUT"},
+                    )
+                ]
+        yield
+
+
 def build_schema(settings: Settings, *, plans: bool = True) -> GraphsvcSchema:
     """The API's schema; ``plans=False`` leaves every operation to graphql-core's executor (the
     differential tests compare the two)."""
@@ -64,6 +91,7 @@ def build_schema(settings: Settings, *, plans: bool = True) -> GraphsvcSchema:
         extensions.append(lambda: AddValidationRules(introspection_rules))
     extensions += [
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        OperationChosen,
         lambda: ComplexityLimit(settings, measured),
         lambda: ErrorCodes(debug=settings.debug),
     ]
