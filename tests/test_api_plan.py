@@ -253,3 +253,26 @@ def test_api_plan_refuses_extensions_with_resolve_hooks() -> None:
     with pytest.raises(TypeError, match="Tracing resolves fields"):
         PlannedExecution.beside([Tracing], Plans())
     assert isinstance(PlannedExecution.beside([SchemaExtension], Plans())(), PlannedExecution)
+
+
+def test_api_plan_answers_alike_when_store_calls_go_to_threads(both: Any, demo_store: str) -> None:
+    # A network store's calls run on worker threads and its loaders' batches in tasks of their own
+    # (graphsvc.api.batches: only inline loaders run batches in the waiting task): same answers,
+    # same batching.
+    planned, _, inline, ids = both
+    store = open_store(demo_store)
+    threaded = Services(inline.settings, StoreCalls(store, inline=False))
+    try:
+        for query, variables in QUERIES:
+            bound = _bind(variables, ids)
+            expected = asyncio.run(_run(planned, inline, query, bound, Role.ADMIN))
+            got = asyncio.run(_run(planned, threaded, query, bound, Role.ADMIN))
+            assert json.dumps(got) == json.dumps(expected), query
+        before = dict(threaded.calls.counts)
+        query = """{ stateChanges(first: 50) { edges { node { customer { id peerReach states { type }
+            followers(first: 2) { edges { node { id } } } } } } } }"""
+        assert "errors" not in asyncio.run(_run(planned, threaded, query, {}, Role.ADMIN))
+        used = {m: n - before.get(m, 0) for m, n in threaded.calls.counts.items()}
+        assert used["states_for"] == 1 and used["list_followers_many"] == 1 and used["get_metrics"] == 1
+    finally:
+        store.close()

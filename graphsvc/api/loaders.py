@@ -33,8 +33,8 @@ class per_request(Generic[V]):  # a decorator, like functools.cached_property
         self.make = make
         self.name = make.__name__
 
-    def __get__(self, owner: Any, cls: type | None = None) -> V:
-        value = owner.__dict__[self.name] = self.make(owner)
+    def __get__(self, instance: Any, owner: type | None = None) -> V:
+        value = instance.__dict__[self.name] = self.make(instance)  # read from there from now on
         return value
 
 
