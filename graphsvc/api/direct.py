@@ -69,6 +69,15 @@ def direct_resolver(schema: strawberry.Schema | None, field_def: GraphQLField | 
     source_names = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None]
     info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
     info_class = schema.config.info_class
+    # the usual method, (self, info, arguments...): info passed by position, no dict per call
+    params = list(inspect.signature(func).parameters.values())
+    info_second = (
+        pass_self
+        and not source_names
+        and len(params) > 1
+        and params[1].name == info_name
+        and params[1].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    )
     arguments = field.arguments
     registry = schema.schema_converter.scalar_registry
     config = schema.config
@@ -93,6 +102,8 @@ def direct_resolver(schema: strawberry.Schema | None, field_def: GraphQLField | 
                 if inspect.iscoroutine(granted):
                     granted.close()
                 raise NotPermitted  # the pipeline runs the field and reports the refusal
+        if info_second:
+            return func(source, strawberry_info, **kwargs)
         kwargs = dict(kwargs)
         for name in source_names:
             kwargs[name] = source
