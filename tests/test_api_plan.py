@@ -276,3 +276,18 @@ def test_api_plan_answers_alike_when_store_calls_go_to_threads(both: Any, demo_s
         assert used["states_for"] == 1 and used["list_followers_many"] == 1 and used["get_metrics"] == 1
     finally:
         store.close()
+
+
+def test_api_plan_reads_a_post_once_when_a_state_rests_on_an_interaction_of_the_page(both: Any) -> None:
+    planned, _, services, ids = both
+    calls = services.calls.counts
+    before = dict(calls)
+    query = """query($id: ID!) { customer(id: $id) { states { post { id type } }
+        interactions(first: 20) { edges { node { id } } } } }"""
+    body = asyncio.run(_run(planned, services, query, {"id": ids["$customer"]}, Role.ADMIN))
+    customer = body["data"]["customer"]
+    shown = {e["node"]["id"] for e in customer["interactions"]["edges"]}
+    assert customer["states"] and {s["post"]["id"] for s in customer["states"]} <= shown, body
+    used = {m: n - before.get(m, 0) for m, n in calls.items()}
+    # the states' posts came with the interactions page: no read of posts by id
+    assert used["list_interactions_many"] == 1 and used.get("get_posts", 0) == 0, used

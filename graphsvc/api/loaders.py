@@ -143,7 +143,9 @@ class Loaders:
 
     @per_request
     def interactions(self) -> Loader[PageKey, Page[Post]]:
-        calls, store = self.calls, self.store
+        """Pages of interactions; their posts are known to the post loader from then on (a
+        customer's state rests on a post that is mostly one of their latest interactions)."""
+        calls, store, posts = self.calls, self.store, self.posts
 
         async def load(keys: list[PageKey]) -> Sequence[Page[Post]]:
             found: dict[PageKey, Page[Post]] = {}
@@ -153,6 +155,9 @@ class Loaders:
                 flt = InteractionFilter(brand=brand, type=kind, since=since, until=until)
                 pages = await calls(store.list_interactions_many, [k.owner for k in group], flt, first, after)
                 found.update((k, pages[k.owner]) for k in group)
+            for page in found.values():
+                for post in page.items:
+                    posts.prime(post.id, post)
             return [found[k] for k in keys]
 
         return self._loader(load)
