@@ -291,3 +291,23 @@ def test_api_plan_reads_a_post_once_when_a_state_rests_on_an_interaction_of_the_
     used = {m: n - before.get(m, 0) for m, n in calls.items()}
     # the states' posts came with the interactions page: no read of posts by id
     assert used["list_interactions_many"] == 1 and used.get("get_posts", 0) == 0, used
+
+
+def test_api_plan_post_brands_come_from_the_read_cache_as_brand_lookups_do(demo_store: str) -> None:
+    store = open_store(demo_store)
+    settings = Settings(store=demo_store, introspection=False, read_cache_seconds=60)
+    services = Services(settings, StoreCalls(store))
+    schema = build_schema(settings)
+    query = """query($id: ID!, $n: Int) { customer(id: $id) { interactions(first: $n) { edges { node {
+        brands { key } } } } } }"""
+    customer = _ids(demo_store)["$customer"]
+    try:
+        answers, reads = [], []
+        for n in (5, 6):  # another page size: not an answer the response cache could give
+            before = services.calls.counts["get_brands"]
+            answers.append(asyncio.run(_run(schema, services, query, {"id": customer, "n": n}, Role.ADMIN)))
+            reads.append(services.calls.counts["get_brands"] - before)
+        assert all("errors" not in a and a["data"]["customer"]["interactions"]["edges"] for a in answers)
+        assert reads == [1, 0]  # the second request found the brands in the app's read cache
+    finally:
+        store.close()

@@ -73,13 +73,14 @@ class Loaders:
         """The brand a key, handle or alias names; settled at once when the app's read cache has it."""
         return self.brands_knowing(name).load(name)
 
-    def brands_knowing(self, name: str) -> Loader[str, Brand | None]:
-        """The brand loader, primed with ``name`` from the app's read cache when it has it."""
+    def brands_knowing(self, *names: str) -> Loader[str, Brand | None]:
+        """The brand loader, primed with ``names`` from the app's read cache where it has them."""
         brands = self.brands
-        if name not in brands:
-            cached = self.cache.get(("brand", name))
-            if cached is not MISSING:
-                brands.prime(name, cached)
+        for name in names:
+            if name not in brands:
+                cached = self.cache.get(("brand", name))
+                if cached is not MISSING:
+                    brands.prime(name, cached)
         return brands
 
     def _loader(self, fetch: Fetch[K, V]) -> Loader[K, V]:

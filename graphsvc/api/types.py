@@ -403,8 +403,9 @@ class Post(Node):
 
     @field(description="The brands the post concerns.", graphql_type=list[Brand])
     def brands(self, info: Info) -> Soon[list[Brand]]:
-        return info.context.loaders.brands.then_many(
-            self.post.brands, lambda found: [Brand.of(b) for b in found if b is not None]
+        keys = self.post.brands
+        return info.context.loaders.brands_knowing(*keys).then_many(
+            keys, lambda found: [Brand.of(b) for b in found if b is not None]
         )
 
     @field(
