@@ -289,6 +289,10 @@ class Metrics:
     reach2: int = 0
     influence: float = 0.0
 
+    def reach(self, hops: int) -> int:
+        """The stored peer reach at ``hops`` (1 or 2)."""
+        return self.reach1 if hops == 1 else self.reach2
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ApiKey:

@@ -210,7 +210,7 @@ def _paged(
 
 def _reach(stored: Metrics | None, hops: int, p: Projection | None, account: str) -> int:
     if stored is not None:
-        return stored.reach1 if hops == 1 else stored.reach2
+        return stored.reach(hops)
     assert p is not None  # loaded whenever a number is missing
     return peer_reach(p, account, hops)
 

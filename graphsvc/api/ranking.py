@@ -98,7 +98,7 @@ async def top_advocates(info: Info, brand: str, hops: int, limit: int) -> list[A
     return [
         Advocate(
             customer=Customer.of(account),
-            reach=(m.reach2 if hops == 2 else m.reach1) if m else 0,
+            reach=m.reach(hops) if m else 0,  # hops is 1 or 2 (checked by the query)
             rank=i + 1,
         )
         for i, (account, m) in enumerate(zip(accounts, metrics, strict=True))

@@ -81,7 +81,7 @@ def reach_of(info: Info, account_id: str, hops: int) -> Soon[int]:
     def known(stored: Metrics | None) -> Soon[int]:
         if stored is None:
             return graph.reach(account_id, hops)
-        return stored.reach1 if hops == 1 else stored.reach2
+        return stored.reach(hops)
 
     # awaiting a load whose function gives an awaitable awaits that too (Mapped.then)
     return cast("Soon[int]", info.context.loaders.metrics.then(account_id, known))
