@@ -165,9 +165,12 @@ class Loader(Generic[K, V]):
         """``fn`` of the value of ``key``: at once when it is loaded (or primed), else a load of it
         chained with ``fn``."""
         batch = self._of.get(key)
-        if batch is not None and batch.future.done() and batch.error is None:
+        if batch is None:
+            batch = self._of[key] = self._batch()
+            batch.keys.append(key)
+        elif batch.future.done() and batch.error is None:
             return fn(batch.found[key])
-        return self.load(key).then(fn)
+        return Mapped(batch, key, (fn,))  # load(key).then(fn), without the Mapped in between
 
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[V]]:
         return _all([self.load(k) for k in keys])

@@ -82,7 +82,7 @@ _PLAIN: set[type] = {str, int, float, bool, type(None), list, tuple, dict}
 
 
 def _awaitable(value: Any) -> bool:
-    if optimized_is_awaitable(value):
+    if type(value) is Mapped or optimized_is_awaitable(value):  # a load, the most usual
         return True
     if not isinstance(value, GeneratorType):
         _PLAIN.add(type(value))
