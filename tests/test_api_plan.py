@@ -26,6 +26,12 @@ CUSTOMER = """id platformId platform followerCount handle name influence
     peerReach p1: peerReach(hops: 1) brand { key }
     states { type since brand { key name } post { id type } customer { id } }"""
 
+_PAGE_OF_N = "query($id: ID!, $n: Int!) { customer(id: $id) { followers(first: $n) { edges { node { id } } } } }"
+_DEFAULTS = (
+    "query($id: ID!, $n: Int = 2, $yes: Boolean = true) { customer(id: $id) { id handle @include(if: $yes) "
+    "followers(first: $n) { edges { node { id } } } } }"
+)
+
 QUERIES: list[tuple[str, dict[str, Any]]] = [
     ("{ __typename }", {}),
     (
@@ -139,6 +145,15 @@ QUERIES: list[tuple[str, dict[str, Any]]] = [
     ('{ brands(after: "not-a-cursor") { edges { cursor } } }', {}),
     ("query($id: ID!) { customer(id: $id) { id } }", {}),
     ("query($id: ID!) { customer(id: $id) { id } }", {"id": 5}),
+    # variables graphql-core hands back unchanged, and values it coerces or refuses
+    (_PAGE_OF_N, {"id": "$customer", "n": 2}),
+    (_PAGE_OF_N, {"id": "$customer", "n": 2.0}),
+    (_PAGE_OF_N, {"id": "$customer", "n": 2**31}),
+    (_PAGE_OF_N, {"id": "$customer", "n": True}),
+    (_PAGE_OF_N, {"id": "$customer", "n": None}),
+    (_DEFAULTS, {"id": "$customer"}),
+    (_DEFAULTS, {"id": "$customer", "n": 1, "yes": False}),
+    (_DEFAULTS, {"id": "$customer", "yes": 1}),
     ('{ stateChanges(first: 5) { edges { node { customer { id engagedReach(brand: "zzz") } } } } }', {}),
     ("{ customers(filter: {state: ADVOCATE}) { edges { node { id } } } }", {}),
     ("{ __schema { queryType { name } } }", {}),

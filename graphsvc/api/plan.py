@@ -63,9 +63,10 @@ from graphql import (
     is_object_type,
 )
 from graphql.execution import ExecutionResult
-from graphql.execution.collect_fields import FieldDetails, collect_fields, collect_subfields
-from graphql.execution.executor import Executor
-from graphql.execution.values import get_argument_values
+from graphql.execution.collect_fields import FieldDetails, FragmentDetails, collect_fields, collect_subfields
+from graphql.execution.executor import Executor, default_field_resolver, default_type_resolver
+from graphql.execution.get_variable_signature import GraphQLVariableSignature, get_variable_signature
+from graphql.execution.values import VariableValues, VariableValueSource, get_argument_values
 from graphql.pyutils import Path, Undefined, is_iterable
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
@@ -557,6 +558,68 @@ def _discard(pending: Iterable[Any]) -> None:
             awaitable.close()
 
 
+# -- the operation of a document, found once -----------------------------------------------------
+
+# Input types that hand back a value of exactly one Python type unchanged (an Int in 32 bits):
+# a variable of one of them, given such a value, needs no coercion.
+_SAME_INPUT: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool, GraphQLInt: int}
+_INT32 = range(-0x80000000, 0x80000000)
+
+
+@dataclass(slots=True)
+class _Operation:
+    """What graphql-core's ``Executor.build`` looks up in a document for an operation name (the
+    operation, the fragments, the variables' signatures), looked up once per document."""
+
+    definition: OperationDefinitionNode
+    fragment_definitions: dict[str, FragmentDefinitionNode]
+    fragments: dict[str, FragmentDetails]
+    # each variable, with the Python type whose values it takes unchanged (None: every value
+    # goes through graphql-core's coercion)
+    variables: list[tuple[GraphQLVariableSignature, type | None]]
+
+    @staticmethod
+    def find(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> _Operation | None:
+        """None when graphql-core must build the executor: no single such operation, fragments
+        with variables, a variable of an unknown type."""
+        operations = [
+            d
+            for d in document.definitions
+            if isinstance(d, OperationDefinitionNode)
+            and (operation_name is None or (d.name is not None and d.name.value == operation_name))
+        ]
+        if len(operations) != 1:
+            return None
+        definitions: dict[str, FragmentDefinitionNode] = {}
+        for d in document.definitions:
+            if isinstance(d, FragmentDefinitionNode):
+                if d.variable_definitions:
+                    return None
+                definitions[d.name.value] = d
+        variables: list[tuple[GraphQLVariableSignature, type | None]] = []
+        for variable in operations[0].variable_definitions or ():
+            signature = get_variable_signature(schema, variable)
+            if isinstance(signature, GraphQLError):
+                return None
+            named = signature.type.of_type if is_non_null_type(signature.type) else signature.type
+            variables.append((signature, _SAME_INPUT.get(named)))
+        fragments = {name: FragmentDetails(d) for name, d in definitions.items()}
+        return _Operation(operations[0], definitions, fragments, variables)
+
+    def variable_values(self, raw: dict[str, Any]) -> VariableValues | None:
+        """The variables as graphql-core coerces them, when each is a value it hands back
+        unchanged; else None."""
+        sources: dict[str, VariableValueSource] = {}
+        coerced: dict[str, Any] = {}
+        for signature, same in self.variables:
+            value: Any = raw.get(signature.name, Undefined)
+            if type(value) is not same or (same is int and value not in _INT32):
+                return None
+            sources[signature.name] = VariableValueSource(signature, value)
+            coerced[signature.name] = value
+        return VariableValues(sources, coerced)
+
+
 # -- the cache of plans and the extension --------------------------------------------------------
 
 
@@ -593,6 +656,9 @@ class Plans:
     _found: dict[tuple[Any, ...], tuple[DocumentNode, Plan | None]] = field(default_factory=dict)
     _variables: dict[int, tuple[DocumentNode, tuple[str, ...] | None]] = field(default_factory=dict)
     _accepted: dict[tuple[str, str | None], DocumentNode] = field(default_factory=dict)
+    _operations: dict[tuple[int, str | None], tuple[DocumentNode, _Operation | None]] = field(
+        default_factory=dict
+    )
 
     def plan(
         self, executor: Executor[Any], document: DocumentNode, schema: strawberry.Schema | None = None
@@ -641,17 +707,8 @@ class Plans:
         """The data of a valid query run by its plan; None when graphql-core must run it."""
         if schema.config.enable_experimental_incremental_execution:
             return None
-        built = schema.execution_context_class.build(
-            schema._schema,
-            document,
-            root_value=root_value,
-            context_value=context,
-            raw_variable_values=variables,
-            operation_name=operation_name,
-            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as strawberry passes it
-            operation_extensions=extensions,
-        )
-        if isinstance(built, list):
+        built = self._executor(schema, document, variables, operation_name, context, root_value, extensions)
+        if built is None:
             return None  # variables that do not coerce: graphql-core reports them
         plan = self.plan(built, document, schema)
         if plan is None:
@@ -667,6 +724,55 @@ class Plans:
             del built.async_helpers
         self.answered += 1
         return data
+
+    def _executor(
+        self,
+        schema: strawberry.Schema,
+        document: DocumentNode,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        context: Any,
+        root_value: Any,
+        extensions: dict[str, Any] | None,
+    ) -> Executor[Any] | None:
+        """The executor graphql-core's ``build`` makes for the request (None where it reports
+        errors), made without looking through the document again and, for variables it would
+        hand back unchanged (an ID given as a string...), without coercing them: for a query
+        with a variable or two, that was most of the build."""
+        key = (id(document), operation_name)
+        found = self._operations.get(key)
+        if found is None or found[0] is not document:
+            found = (document, _Operation.find(schema._schema, document, operation_name))
+            self._remember(self._operations, key, found)
+        operation = found[1]
+        values = operation.variable_values(variables or {}) if operation is not None else None
+        cls = schema.execution_context_class
+        if operation is None or values is None:
+            built = cls.build(
+                schema._schema,
+                document,
+                root_value=root_value,
+                context_value=context,
+                raw_variable_values=variables,
+                operation_name=operation_name,
+                is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as strawberry passes it
+                operation_extensions=extensions,
+            )
+            return None if isinstance(built, list) else built
+        return cls(
+            schema._schema,
+            operation.fragment_definitions,
+            operation.fragments,
+            root_value,
+            context,
+            operation.definition,
+            values,
+            default_field_resolver,
+            default_type_resolver,
+            default_field_resolver,
+            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as strawberry passes it
+            operation_extensions=extensions,  # type: ignore[call-arg]  # strawberry's executor takes it
+        )
 
     async def execute(self, ctx: ExecutionContext) -> ExecutionResult | None:
         """The result of a valid query run by its plan; None when graphql-core must run it. A query
