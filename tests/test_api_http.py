@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 
 from graphsvc.api.app import create_app
 from graphsvc.config import Settings
@@ -206,3 +207,19 @@ def test_api_http_responses_are_the_json_the_json_module_would_write() -> None:
     assert json.loads(_encode(body)) == body  # orjson cannot write 2**70: json writes it
     for value in ({"a": [1, 2.5, "é", True]}, {"errors": [{"message": "x", "path": ["a", 0]}]}):
         assert _encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def test_api_http_request_bodies_are_read_as_the_json_module_reads_them() -> None:
+    import json
+
+    from graphsvc.api.http import RequestError, _decode
+
+    for text in (
+        '{"query": "{ a }", "variables": {"n": 1, "x": 2.5, "s": "Zo\\u00eb \\u2615", "b": true}}',
+        '{"variables": {"big": 123456789012345678901234567890, "low": -9223372036854775809}}',  # orjson: floats
+        '{"variables": {"s": "\\ud800", "nan": NaN}}',  # and lone surrogates, and NaN
+        '{"a": 1, "a": 2}',
+    ):
+        assert repr(_decode(text.encode())) == repr(json.loads(text))
+    with pytest.raises(RequestError, match="not valid JSON"):
+        _decode(b'{"query": ')

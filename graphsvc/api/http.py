@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Hashable, Mapping
 from typing import Any
@@ -111,10 +112,7 @@ async def read_params(request: Request) -> dict[str, Any]:
         body = await request.body()
         if not body.strip():
             raise RequestError(400, 'the request body is empty; send {"query": "..."}')
-        try:
-            params = json.loads(body)
-        except ValueError:
-            raise RequestError(400, "the request body is not valid JSON") from None
+        params = _decode(body)
         if isinstance(params, list):
             raise RequestError(400, "batched requests are not supported; send one operation per request")
         if not isinstance(params, dict):
@@ -126,6 +124,24 @@ async def read_params(request: Request) -> dict[str, Any]:
         if params.get(name) is not None and not isinstance(params[name], kind):
             raise RequestError(400, f"`{name}` must be {'an object' if kind is dict else 'a string'} or null")
     return dict(params)
+
+
+def _decode(body: bytes) -> Any:
+    """The JSON of a request body as the json module reads it: orjson (a fifth of the time), or
+    json for what orjson reads otherwise (it makes floats of integers past 64 bits: a run of 19
+    digits or more sends the body to json) or refuses (NaN, a lone surrogate like ``\\ud800``)."""
+    if _LONG_DIGITS.search(body) is None:
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise RequestError(400, "the request body is not valid JSON") from None
+
+
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
 
 
 def _encode(body: Mapping[str, Any]) -> bytes:
