@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -286,6 +288,25 @@ def test_store_list_interactions_pages_without_gaps(store: Store) -> None:
 def test_store_bad_cursor_is_bad_user_input(store: Store) -> None:
     with pytest.raises(BadUserInput, match="cursor"):
         store.list_interactions(InteractionFilter(), first=5, after="not-a-cursor!")
+
+
+@pytest.mark.parametrize("key", [[], ["a", "b", "c"], [{"a": 1}, "x:1"], [[1], "x:1"], {"a": 1}])
+def test_store_cursor_of_another_shape_is_bad_user_input(store: Store, key: object) -> None:
+    """Well-formed cursors holding keys no page of that list makes (too short, too long, nested)."""
+    seeded(store)
+    cursor = base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+    lists = [
+        lambda: store.list_interactions(InteractionFilter(), first=2, after=cursor),
+        lambda: store.list_interactions(InteractionFilter(order=InteractionOrder.DUE), first=2, after=cursor),
+        lambda: store.list_customers(CustomerFilter(brand="acme"), first=2, after=cursor),
+        lambda: store.list_customers(CustomerFilter(order=CustomerOrder.REACH1), first=2, after=cursor),
+        lambda: store.list_followers("x:1", first=2, after=cursor),
+        lambda: store.list_following("x:1", first=2, after=cursor),
+        lambda: store.list_state_changes(StateChangeFilter(), first=2, after=cursor),
+    ]
+    for listing in lists:
+        with pytest.raises(BadUserInput, match="cursor"):
+            listing()
 
 
 def test_store_mark_responded_keeps_earliest_answer(store: Store) -> None:

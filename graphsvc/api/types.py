@@ -550,9 +550,9 @@ def feed_position(cursor: str) -> int:
     """The feed position in a cursor made by :func:`feed_cursor`; anything else is bad input."""
     wrong = BadUserInput(f"cursor {cursor!r} is not a stateChanged cursor; pass the cursor of an event")
     try:
-        key = decode_cursor(cursor)
+        key = decode_cursor(cursor, 2)
     except BadUserInput:
         raise wrong from None
-    if len(key) != 2 or key[0] != "feed" or not isinstance(key[1], int) or key[1] < 0:
+    if key[0] != "feed" or not isinstance(key[1], int) or key[1] < 0:
         raise wrong
     return key[1]

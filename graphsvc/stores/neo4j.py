@@ -207,7 +207,7 @@ class Neo4jStore(Neo4jConnections):
         query = getattr(cypher, f"LIST_{source}CUSTOMERS_BY_{'METRIC' if metric else 'ID'}")
         after_key, after_id = None, None
         if after is not None:
-            cursor = decode_cursor(after)
+            cursor = decode_cursor(after, 2 if metric else 1)
             after_key, after_id = (cursor[0], cursor[1]) if metric else (None, cursor[0])
         prefix = flt.handle_prefix.lower().lstrip("@") if flt.handle_prefix else None
         rows = self._read(
@@ -289,7 +289,7 @@ class Neo4jStore(Neo4jConnections):
     ) -> dict[str, Page[Account]]:
         check_first(first)
         owners = list(dict.fromkeys(account_ids))
-        after_id = decode_cursor(after)[0] if after is not None else None
+        after_id = decode_cursor(after, 1)[0] if after is not None else None
         rows = self._read(fetch(query, ids=owners, after_id=after_id, limit=first + 1), "list follow edges")
         return pages_by_owner(
             rows,
@@ -304,7 +304,7 @@ class Neo4jStore(Neo4jConnections):
         self, flt: StateChangeFilter, first: int, after: str | None = None
     ) -> Page[StateChange]:
         check_first(first)
-        cursor = decode_cursor(after) if after is not None else [None, None, None, None]
+        cursor = decode_cursor(after, 4) if after is not None else [None, None, None, None]
         rows = self._read(
             fetch(
                 cypher.LIST_STATE_CHANGES,

@@ -133,7 +133,7 @@ def classification_row(post_id: str, label: Classification) -> Row:
 
 def interaction_params(flt: InteractionFilter, first: int, after: str | None) -> Row:
     """Parameters of the interaction-listing statements (one more row than the page asks for)."""
-    after_key, after_id = decode_cursor(after) if after is not None else (None, None)
+    after_key, after_id = decode_cursor(after, 2) if after is not None else (None, None)
     return {
         "brand": flt.brand,
         "customer": flt.customer_id,

@@ -3,7 +3,7 @@
 A cursor is the sort key of the last item on a page, JSON-encoded and base64url-wrapped, so
 clients treat it as opaque while backends resume exactly after it.
 
->>> decode_cursor(encode_cursor([3.5, "x:1"]))
+>>> decode_cursor(encode_cursor([3.5, "x:1"]), 2)
 [3.5, 'x:1']
 """
 
@@ -28,14 +28,24 @@ def encode_cursor(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(list(key))).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> list[Any]:
-    """The sort key inside ``cursor``; a cursor not made by :func:`encode_cursor` is bad input."""
+def decode_cursor(cursor: str, length: int) -> list[Any]:
+    """The sort key inside ``cursor``: ``length`` strings, numbers or nulls. Anything else (not a
+    cursor :func:`encode_cursor` made for such a key) is bad input.
+
+    >>> decode_cursor(encode_cursor([1]), 2)
+    Traceback (most recent call last):
+    graphsvc.errors.BadUserInput: cursor 'WzFd' is not valid; pass the endCursor of a previous page
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadUserInput(f"cursor {cursor!r} is not valid; pass the endCursor of a previous page") from exc
-    if not isinstance(key, list):
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        key = None
+    if (
+        not isinstance(key, list)
+        or len(key) != length
+        or not all(v is None or isinstance(v, str | int | float) for v in key)
+    ):
         raise BadUserInput(f"cursor {cursor!r} is not valid; pass the endCursor of a previous page")
     return key
 

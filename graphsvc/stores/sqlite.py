@@ -294,12 +294,12 @@ class SqliteStore(SqliteFollowGraph):
         if metric is None:
             if after is not None:
                 where.append("a.id > ?")
-                params.append(decode_cursor(after)[0])
+                params.append(decode_cursor(after, 1)[0])
             sql = f"SELECT {ACCOUNT_COLUMNS}, a.id FROM {source} WHERE {' AND '.join(where)} ORDER BY a.id LIMIT ?"
         else:
             value = f"coalesce(m.{metric}, 0)"
             if after is not None:
-                last_value, last_id = decode_cursor(after)
+                last_value, last_id = decode_cursor(after, 2)
                 where.append(f"({value} < ? OR ({value} = ? AND a.id > ?))")
                 params += [last_value, last_value, last_id]
             sql = (
@@ -355,14 +355,14 @@ class SqliteStore(SqliteFollowGraph):
         if flt.order is InteractionOrder.DUE:
             key = "coalesce(p.due_at, 1e18)"
             if after is not None:
-                last_due, last_id = decode_cursor(after)
+                last_due, last_id = decode_cursor(after, 2)
                 where.append(f"({key} > ? OR ({key} = ? AND p.id > ?))")
                 params += [last_due, last_due, last_id]
             order = f"{key}, p.id"
         else:
             key = "p.created_at"
             if after is not None:
-                last_at, last_id = decode_cursor(after)
+                last_at, last_id = decode_cursor(after, 2)
                 where.append("(p.created_at < ? OR (p.created_at = ? AND p.id < ?))")
                 params += [last_at, last_at, last_id]
             order = "p.created_at DESC, p.id DESC"
@@ -395,7 +395,7 @@ class SqliteStore(SqliteFollowGraph):
                 where.append(clause)
                 params.append(value)
         if after is not None:
-            at, customer, brand, post = decode_cursor(after)
+            at, customer, brand, post = decode_cursor(after, 4)
             where.append("(at, customer, brand, post) < (?, ?, ?, ?)")
             params += [at, customer, brand, post]
         clause = f"WHERE {' AND '.join(where)}" if where else ""

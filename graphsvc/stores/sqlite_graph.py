@@ -85,7 +85,7 @@ class SqliteFollowGraph(SqliteConnections):
         check_first(first)
         start = 0  # account numbers start at 1
         if after is not None:
-            (start,) = decode_cursor(after)
+            (start,) = decode_cursor(after, 1)
             if not isinstance(start, int):
                 raise BadUserInput(f"cursor {after!r} is not valid; pass the endCursor of a previous page")
         conn = self._conn()
