@@ -26,7 +26,9 @@ CUSTOMER = """id platformId platform followerCount handle name influence
     peerReach p1: peerReach(hops: 1) brand { key }
     states { type since brand { key name } post { id type } customer { id } }"""
 
-_PAGE_OF_N = "query($id: ID!, $n: Int!) { customer(id: $id) { followers(first: $n) { edges { node { id } } } } }"
+_PAGE_OF_N = (
+    "query($id: ID!, $n: Int!) { customer(id: $id) { followers(first: $n) { edges { node { id } } } } }"
+)
 _DEFAULTS = (
     "query($id: ID!, $n: Int = 2, $yes: Boolean = true) { customer(id: $id) { id handle @include(if: $yes) "
     "followers(first: $n) { edges { node { id } } } } }"
