@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -295,7 +296,7 @@ def test_store_cursor_of_another_shape_is_bad_user_input(store: Store, key: obje
     """Well-formed cursors holding keys no page of that list makes (too short, too long, nested)."""
     seeded(store)
     cursor = base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
-    lists = [
+    lists: list[Callable[[], object]] = [
         lambda: store.list_interactions(InteractionFilter(), first=2, after=cursor),
         lambda: store.list_interactions(InteractionFilter(order=InteractionOrder.DUE), first=2, after=cursor),
         lambda: store.list_customers(CustomerFilter(brand="acme"), first=2, after=cursor),
