@@ -90,9 +90,10 @@ def create_app(settings: Settings, store: Store | None = None, *, settle_heap: b
         )
     app = Starlette(
         routes=[
-            *page_routes(settings),
-            Route("/graphql", graphql.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            # first: the router tries the routes in order, and nearly every request is for this one
+            Route("/graphql", graphql, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/graphql", GraphQLWebSocket(schema, services, auth)),
+            *page_routes(settings),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics.endpoint, methods=["GET"]),
