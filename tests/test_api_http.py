@@ -12,7 +12,7 @@ import pytest
 
 from graphsvc.api.app import create_app
 from graphsvc.config import Settings
-from tests.api_fixtures import Server, codes_of, twcs_api, twcs_store  # noqa: F401
+from tests.api_fixtures import Server, codes_of, serve_in_thread, twcs_api, twcs_store  # noqa: F401
 
 
 def auth(server: Server, **extra: str) -> dict[str, str]:
@@ -223,3 +223,36 @@ def test_api_http_request_bodies_are_read_as_the_json_module_reads_them() -> Non
         assert repr(_decode(text.encode())) == repr(json.loads(text))
     with pytest.raises(RequestError, match="not valid JSON"):
         _decode(b'{"query": ')
+
+
+def test_api_http_cors_and_the_body_limit_apply_to_graphql_requests(twcs_store: str) -> None:
+    """/graphql goes to its endpoint past the router (graphsvc.api.middleware.Endpoint), but still
+    through CORS and the body limit; other paths keep their routes."""
+    allowed = "https://console.example"
+    for server in serve_in_thread(twcs_store, cors_origins=(allowed,), max_body_bytes=4096):
+        preflight = httpx.options(
+            f"{server.url}/graphql",
+            headers={
+                "origin": allowed,
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "authorization, content-type",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == allowed
+        assert "POST" in preflight.headers["access-control-allow-methods"]
+        answered = server.post("{ __typename }", headers={"origin": allowed})
+        assert answered.json() == {"data": {"__typename": "Query"}}
+        assert answered.headers["access-control-allow-origin"] == allowed
+        other = server.post("{ __typename }", headers={"origin": "https://elsewhere.example"})
+        assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
+        refused = server.post("{ __typename }" + " " * 5000)
+        assert refused.status_code == 413 and codes_of(refused) == ["QUERY_TOO_COMPLEX"]
+        assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"{server.url}/nowhere").status_code == 404
+    # without CORS settings a browser's preflight finds no CORS headers
+    for server in serve_in_thread(twcs_store):
+        bare = httpx.options(
+            f"{server.url}/graphql", headers={"origin": allowed, "access-control-request-method": "POST"}
+        )
+        assert bare.status_code == 405 and "access-control-allow-origin" not in bare.headers

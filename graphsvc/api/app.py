@@ -22,7 +22,7 @@ from graphsvc.api.auth import KeyAuth
 from graphsvc.api.context import Services
 from graphsvc.api.http import GraphQLHTTP
 from graphsvc.api.metrics import ApiMetrics
-from graphsvc.api.middleware import BodyLimit
+from graphsvc.api.middleware import BodyLimit, Endpoint
 from graphsvc.api.schema import build_schema
 from graphsvc.api.store_calls import StoreCalls
 from graphsvc.api.ws import GraphQLWebSocket
@@ -88,6 +88,7 @@ def create_app(settings: Settings, store: Store | None = None, *, settle_heap: b
                 max_age=600,
             )
         )
+    middleware.append(Middleware(Endpoint, path="/graphql", endpoint=graphql))
     app = Starlette(
         routes=[
             # first: the router tries the routes in order, and nearly every request is for this one

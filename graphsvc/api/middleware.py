@@ -1,4 +1,5 @@
-"""ASGI middleware: refuse oversized requests before anything reads them."""
+"""ASGI middleware: refuse oversized requests before anything reads them; send HTTP requests for
+``/graphql`` straight to its endpoint."""
 
 from __future__ import annotations
 
@@ -74,3 +75,21 @@ class BodyLimit:
         except _TooLarge:
             if not started:
                 await self._refuse(send, "request body")
+
+
+class Endpoint:
+    """HTTP requests for ``path`` go to ``endpoint`` at once, past starlette's exception middleware,
+    router and route: they are nearly all of a server's requests, and their endpoint answers every
+    method and failure itself. (The layers cost a fifth of a ``{ __typename }`` request.) Other
+    requests, websockets among them, take the usual way."""
+
+    def __init__(self, app: ASGIApp, path: str, endpoint: ASGIApp) -> None:
+        self.app = app
+        self.path = path
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == self.path:
+            await self.endpoint(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
