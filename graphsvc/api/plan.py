@@ -230,7 +230,7 @@ class _Abstract(_Output):
     def complete(self, run: _Run, value: Any, fld: _Field, path: _At) -> Any:
         if value is None or value is Undefined:
             return self.null()
-        resolve_type = self.type.resolve_type or run.executor.type_resolver
+        resolve_type = self.type.resolve_type or run.request.executor.type_resolver
         name = resolve_type(value, run.info(fld, path), self.type)
         found = self.by_type.get(name) if isinstance(name, str) else None
         if found is None:
@@ -400,20 +400,65 @@ def _attribute(field_def: GraphQLField) -> Callable[[Any], Any] | None:
 # -- running it ----------------------------------------------------------------------------------
 
 
+class _Request:
+    """What a plan reads of graphql-core's executor for a request: its context, operation and
+    variables. The executor itself (making it was a tenth of a small query) is made when something
+    needs it: a resolve info, an abstract type's resolver, a plan to compile."""
+
+    __slots__ = ("_executor", "_make", "context_value", "operation", "variable_values")
+
+    def __init__(
+        self,
+        context_value: Any,
+        operation: OperationDefinitionNode,
+        variable_values: VariableValues,
+        make: Callable[[], Executor[Any]],
+    ) -> None:
+        self.context_value = context_value
+        self.operation = operation
+        self.variable_values = variable_values
+        self._make: Callable[[], Executor[Any]] | None = make
+        self._executor: Executor[Any] | None = None
+
+    @staticmethod
+    def of(executor: Executor[Any]) -> _Request:
+        request = _Request(
+            executor.context_value, executor.operation, executor.variable_values, lambda: executor
+        )
+        request._executor, request._make = executor, None  # made already
+        return request
+
+    @property
+    def executor(self) -> Executor[Any]:
+        if self._executor is None:
+            assert self._make is not None, "the request is closed"
+            self._executor = self._make()
+            self._make = None
+        return self._executor
+
+    def close(self) -> None:
+        """Let go of the executor: it refers to itself (async_helpers holds two of its bound
+        methods), and left so, it and the request's context would be freed by the cycle
+        collector only, not when the request ends."""
+        if self._executor is not None:
+            del self._executor.async_helpers
+        self._make = None
+
+
 class _Run:
     """One execution of a plan: the values resolved so far and the awaitables of the next level."""
 
-    __slots__ = ("args", "converted", "executor", "pending")
+    __slots__ = ("args", "converted", "pending", "request")
 
-    def __init__(self, executor: Executor[Any]) -> None:
-        self.executor = executor
+    def __init__(self, request: _Request) -> None:
+        self.request = request
         self.pending: list[tuple[Awaitable[Any], _Output, Any, Any, _Field, _At]] = []
         self.args: dict[_Field, dict[str, Any]] = {}
         self.converted: dict[Any, dict[str, Any]] = {}  # see graphsvc.api.direct
 
     def info(self, fld: _Field, path: _At) -> GraphQLResolveInfo[Any]:
         assert fld.field_def is not None and path is not None
-        return self.executor.build_resolve_info(fld.field_def, fld.nodes, fld.parent, _path(path))
+        return self.request.executor.build_resolve_info(fld.field_def, fld.nodes, fld.parent, _path(path))
 
     def arguments(self, fld: _Field) -> dict[str, Any]:
         # variables are the same for the whole request: coerce each field's arguments once (the
@@ -422,11 +467,8 @@ class _Run:
             return {}
         found = fld.literal_args if fld.literal else self.args.get(fld)
         if found is None:
-            ex = self.executor
             assert fld.field_def is not None
-            found = get_argument_values(
-                fld.field_def, fld.nodes[0], ex.variable_values, None, ex.hide_suggestions
-            )
+            found = get_argument_values(fld.field_def, fld.nodes[0], self.request.variable_values)
             if fld.literal:
                 fld.literal_args = found
             else:
@@ -542,7 +584,7 @@ class _LazyInfo:
         self._fld = fld
         self._path = path
         self._built: GraphQLResolveInfo[Any] | None = None
-        self.context = run.executor.context_value
+        self.context = run.request.context_value
 
     def __getattr__(self, name: str) -> Any:
         built = self._built
@@ -661,9 +703,9 @@ class Plans:
     )
 
     def plan(
-        self, executor: Executor[Any], document: DocumentNode, schema: strawberry.Schema | None = None
+        self, request: _Request, document: DocumentNode, schema: strawberry.Schema | None = None
     ) -> Plan | None:
-        """The plan for the operation the executor runs; None when graphql-core must run it."""
+        """The plan for the operation of ``request``; None when graphql-core must run it."""
         seen = self._variables.get(id(document))
         if seen is None or seen[0] is not document:
             seen = (document, _directive_variables(document))
@@ -671,14 +713,14 @@ class Plans:
         names = seen[1]
         if names is None:
             return None
-        coerced = executor.variable_values.coerced
-        key = (id(document), id(executor.operation), *(coerced.get(n) for n in names))
+        coerced = request.variable_values.coerced
+        key = (id(document), id(request.operation), *(coerced.get(n) for n in names))
         hit = self._found.get(key)
         if hit is not None and hit[0] is document:
             return hit[1]
         self.compiled += 1
         try:
-            plan: Plan | None = _Compiler(executor, schema).operation()
+            plan: Plan | None = _Compiler(request.executor, schema).operation()
         except (GiveUp, GraphQLError):
             plan = None
         self._remember(self._found, key, (document, plan))
@@ -707,25 +749,22 @@ class Plans:
         """The data of a valid query run by its plan; None when graphql-core must run it."""
         if schema.config.enable_experimental_incremental_execution:
             return None
-        built = self._executor(schema, document, variables, operation_name, context, root_value, extensions)
-        if built is None:
+        request = self._request(schema, document, variables, operation_name, context, root_value, extensions)
+        if request is None:
             return None  # variables that do not coerce: graphql-core reports them
-        plan = self.plan(built, document, schema)
-        if plan is None:
-            return None
         try:
-            data = await _Run(built).execute(plan, root_value)
+            plan = self.plan(request, document, schema)
+            if plan is None:
+                return None
+            data = await _Run(request).execute(plan, root_value)
         except Exception:  # a resolver failed: graphql-core runs the query again and reports it
             return None
         finally:
-            # graphql-core's executor refers to itself (async_helpers holds two of its bound
-            # methods): left so, it and the request's context would be freed by the cycle
-            # collector only, not when the request ends
-            del built.async_helpers
+            request.close()
         self.answered += 1
         return data
 
-    def _executor(
+    def _request(
         self,
         schema: strawberry.Schema,
         document: DocumentNode,
@@ -734,11 +773,12 @@ class Plans:
         context: Any,
         root_value: Any,
         extensions: dict[str, Any] | None,
-    ) -> Executor[Any] | None:
-        """The executor graphql-core's ``build`` makes for the request (None where it reports
-        errors), made without looking through the document again and, for variables it would
-        hand back unchanged (an ID given as a string...), without coercing them: for a query
-        with a variable or two, that was most of the build."""
+    ) -> _Request | None:
+        """The request with the executor graphql-core's ``build`` makes for it (None where it
+        reports errors), looked up without going through the document again and, for variables
+        it would hand back unchanged (an ID given as a string...), without coercing them: for a
+        query with a variable or two, that was most of the build. Made so, the executor itself is
+        made only if the plan needs it."""
         key = (id(document), operation_name)
         found = self._operations.get(key)
         if found is None or found[0] is not document:
@@ -758,20 +798,25 @@ class Plans:
                 is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as strawberry passes it
                 operation_extensions=extensions,
             )
-            return None if isinstance(built, list) else built
-        return cls(
-            schema._schema,
-            operation.fragment_definitions,
-            operation.fragments,
-            root_value,
+            return None if isinstance(built, list) else _Request.of(built)
+        return _Request(
             context,
             operation.definition,
             values,
-            default_field_resolver,
-            default_type_resolver,
-            default_field_resolver,
-            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as strawberry passes it
-            operation_extensions=extensions,  # type: ignore[call-arg]  # strawberry's executor takes it
+            lambda: cls(
+                schema._schema,
+                operation.fragment_definitions,
+                operation.fragments,
+                root_value,
+                context,
+                operation.definition,
+                values,
+                default_field_resolver,
+                default_type_resolver,
+                default_field_resolver,
+                is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as strawberry passes it
+                operation_extensions=extensions,  # type: ignore[call-arg]  # strawberry's executor takes it
+            ),
         )
 
     async def execute(self, ctx: ExecutionContext) -> ExecutionResult | None:
