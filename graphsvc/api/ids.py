@@ -24,6 +24,9 @@ class NodeKind(StrEnum):
     POST = "post"
 
 
+_KINDS = frozenset(k.value for k in NodeKind)
+
+
 def node_id(kind: NodeKind, raw: str) -> str:
     return f"{kind._value_}:{raw}"  # _value_: .value is a Python-level property, 3x slower
 
@@ -51,7 +54,7 @@ def platform_id(value: str, kind: NodeKind) -> str:
         )
     if prefix == kind.value:
         return rest
-    if prefix in {k.value for k in NodeKind}:
+    if prefix in _KINDS:
         raise BadUserInput(
             f"id {value!r} is a {prefix} id, not a {kind.value} id; use node(id:) or {prefix}(...)"
         )
