@@ -9,8 +9,10 @@ Needs ``wrk`` (Debian package ``wrk``) as the load generator. Prints a table and
 The machine is shared, so nothing is compared across runs: every server (this checkout, the hello
 endpoint, and with ``--baseline REV`` the API as it was at git revision REV, served from a
 ``git archive`` of it on the same demo data, loaded into a store of its own by that revision's
-code, as its schema may be older) is measured in the same run, in interleaved rounds; the table
-shows the median round of each.
+code, as its schema may be older) is measured in the same run, in interleaved rounds (the servers
+answering one query back to back, in alternating order); the table shows the median round of
+each, and the server's CPU time per request (median of the rounds): the rate swings with the
+neighbours' load within minutes, the CPU a request costs much less.
 
 Each query runs twice: as is (the same request over and over, as a polling dashboard sends it;
 the API's read cache answers most of them) and ``unique`` (a variable the query ignores changes
@@ -218,9 +220,39 @@ def start_api(store_url: str, port: int, tree: Path | None) -> subprocess.Popen[
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far (Linux: /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    process: subprocess.Popen[bytes],
+    url: str,
+    body: dict[str, Any],
+    key: str,
+    clients: int,
+    seconds: float,
+    script: Path,
+    unique: bool,
+) -> dict[str, Any]:
+    """One wrk run, with the server's CPU time per request: on a shared machine the rate swings
+    with the neighbours' load, while the CPU a request costs the server moves much less."""
+    before = cpu_seconds(process.pid)
+    result = run_wrk(url, body, key, clients, seconds, script, unique)
+    result["cpu_us"] = (cpu_seconds(process.pid) - before) / max(result["requests"], 1) * 1e6
+    return result
+
+
 def median_round(results: list[dict[str, Any]]) -> dict[str, Any]:
     ordered = sorted(results, key=lambda r: r["rps"])
-    return {**ordered[len(ordered) // 2], "rounds_rps": [round(r["rps"]) for r in results]}
+    cpu = sorted(r["cpu_us"] for r in results)
+    return {
+        **ordered[len(ordered) // 2],
+        "cpu_us": cpu[len(cpu) // 2],
+        "rounds_rps": [round(r["rps"]) for r in results],
+        "rounds_cpu_us": [round(r["cpu_us"]) for r in results],
+    }
 
 
 def main() -> int:
@@ -265,7 +297,7 @@ def main() -> int:
     servers["hello"] = (hello, f"http://127.0.0.1:{port}", "")
     results: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     try:
-        targets: list[tuple[str, str, str, dict[str, Any], str]] = []
+        targets: list[tuple[str, str, str, dict[str, Any], str]] = []  # server, query, URL, body, key
         for server, (process, base, auth) in servers.items():
             wait_up(f"{base}/healthz" if server != "hello" else f"{base}/graphql", process)
             if server == "hello":
@@ -282,11 +314,26 @@ def main() -> int:
             ).json()
             assert "errors" not in check, check
             run_wrk(url, body, auth, 16, 2, script, name.endswith(" unique"))  # warm up
-        for _ in range(args.rounds):
+        # The servers answering one query run back to back, first one then the other in turn:
+        # what slows the machine for a while slows them alike.
+        by_query: dict[str, list[tuple[str, str, str, dict[str, Any], str]]] = {}
+        for target in targets:
+            by_query.setdefault(target[1], []).append(target)
+        for round_ in range(args.rounds):
             for clients in args.clients:
-                for server, name, url, body, auth in targets:
-                    result = run_wrk(url, body, auth, clients, args.seconds, script, name.endswith(" unique"))
-                    results.setdefault((server, name, clients), []).append(result)
+                for group in by_query.values():
+                    for server, name, url, body, auth in group[:: -1 if round_ % 2 else 1]:
+                        result = measure(
+                            servers[server][0],
+                            url,
+                            body,
+                            auth,
+                            clients,
+                            args.seconds,
+                            script,
+                            name.endswith(" unique"),
+                        )
+                        results.setdefault((server, name, clients), []).append(result)
     finally:
         for process, _, _ in servers.values():
             process.terminate()
@@ -298,13 +345,13 @@ def main() -> int:
     hello_rps = {r["clients"]: r["rps"] for r in rows if r["server"] == "hello"}
     print(
         f"{'server':16} {'query':40} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>8} "
-        f"{'errors':>6} {'vs hello':>8}"
+        f"{'errors':>6} {'vs hello':>8} {'CPU us/req':>10}"
     )
     for r in sorted(rows, key=lambda r: (r["clients"], r["query"], r["server"])):
         r["ratio_to_hello"] = r["rps"] / hello_rps[r["clients"]]
         print(
             f"{r['server']:16} {r['query']:40} {r['clients']:7d} {r['rps']:7.0f} {r['p50_ms']:7.2f} "
-            f"{r['p99_ms']:8.2f} {r['errors'] + r['non2xx']:6d} {r['ratio_to_hello']:8.2f}"
+            f"{r['p99_ms']:8.2f} {r['errors'] + r['non2xx']:6d} {r['ratio_to_hello']:8.2f} {r['cpu_us']:10.0f}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "api.json").write_text(json.dumps(rows, indent=2))
