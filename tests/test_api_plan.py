@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+import strawberry
 
 from graphsvc.api.context import Context, Services
 from graphsvc.api.plan import PlannedExecution, Plans
@@ -328,3 +329,38 @@ def test_api_plan_post_brands_come_from_the_read_cache_as_brand_lookups_do(demo_
         assert reads == [1, 0]  # the second request found the brands in the app's read cache
     finally:
         store.close()
+
+
+@strawberry.type
+class _Item:
+    n: int
+
+    @strawberry.field
+    def seen(self, info: strawberry.Info, suffix: str = "") -> str:
+        path = info.path.as_list()
+        return f"{info.context['who']} {info.field_name} {path} {info.variable_values} {self.n}{suffix}"
+
+
+@strawberry.type
+class _Items:
+    @strawberry.field
+    def items(self) -> list[_Item]:
+        return [_Item(n=1), _Item(n=2)]
+
+
+def test_api_plan_resolvers_see_the_info_graphql_core_gives_them() -> None:
+    """A resolver called by a plan reads the same info as when graphql-core calls it: the context
+    at once, and path, field name, variables and the rest from the resolve info built on use."""
+    plans = Plans()
+    planned = strawberry.Schema(_Items, extensions=[PlannedExecution.beside([], plans)])
+    plain = strawberry.Schema(_Items)
+    query = "query($s: String!) { items { seen(suffix: $s) again: seen } }"
+
+    async def run(schema: strawberry.Schema) -> Any:
+        result = await schema.execute(query, variable_values={"s": "!"}, context_value={"who": "me"})
+        assert result.errors is None
+        return result.data
+
+    assert asyncio.run(run(planned)) == asyncio.run(run(plain))
+    assert plans.answered == 1
+    assert asyncio.run(run(planned))["items"][1]["seen"] == "me seen ['items', 1, 'seen'] {'s': '!'} 2!"

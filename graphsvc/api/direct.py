@@ -24,10 +24,11 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLField, GraphQLResolveInfo
+from graphql import GraphQLField
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
+from strawberry.types.info import Info
 
 # Converted argument values that no resolver can change: safe to hand to every item of a request.
 _IMMUTABLE = (
@@ -43,15 +44,16 @@ _IMMUTABLE = (
     uuid.UUID,
 )
 
-Resolve = Callable[[Any, GraphQLResolveInfo[Any], dict[Any, dict[str, Any]], dict[str, Any]], Any]
+Resolve = Callable[[Any, Info, dict[Any, dict[str, Any]], dict[str, Any]], Any]
 
 
 def direct_resolver(schema: strawberry.Schema | None, field_def: GraphQLField | None) -> Resolve | None:
     """``call(source, info, converted, raw_arguments)`` for a field strawberry would resolve with its
-    plain wrapper (``converted`` is a per-request dict the call may keep converted arguments in);
-    None when the field has extensions other than its permission classes, strawberry's default
-    resolver, or anything unusual."""
-    if schema is None or field_def is None:
+    plain wrapper, ``info`` being strawberry's ``Info`` for the call (the caller makes it: see
+    graphsvc.api.plan) and ``converted`` a per-request dict the call may keep converted arguments
+    in; None when the field has extensions other than its permission classes, strawberry's
+    default resolver, a schema with an info class of its own, or anything unusual."""
+    if schema is None or field_def is None or schema.config.info_class is not Info:
         return None
     field = (field_def.extensions or {}).get("strawberry-definition")
     if not isinstance(field, StrawberryField) or type(field).get_result is not StrawberryField.get_result:
@@ -68,7 +70,6 @@ def direct_resolver(schema: strawberry.Schema | None, field_def: GraphQLField | 
     pass_self = resolver.self_parameter is not None
     source_names = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None]
     info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
-    info_class = schema.config.info_class
     # the usual method, (self, info, arguments...): info passed by position, no dict per call
     params = list(inspect.signature(func).parameters.values())
     info_second = (
@@ -84,11 +85,10 @@ def direct_resolver(schema: strawberry.Schema | None, field_def: GraphQLField | 
 
     def call(
         source: Any,
-        info: GraphQLResolveInfo[Any],
+        strawberry_info: Info,
         converted: dict[Any, dict[str, Any]],
         raw: dict[str, Any],
     ) -> Any:
-        strawberry_info = info_class(_raw_info=info, _field=field)
         kwargs = converted.get(call)
         if kwargs is None:
             kwargs = convert_arguments(
