@@ -219,6 +219,7 @@ def test_api_http_request_bodies_are_read_as_the_json_module_reads_them() -> Non
         '{"variables": {"big": 123456789012345678901234567890, "low": -9223372036854775809}}',  # orjson: floats
         '{"variables": {"s": "\\ud800", "nan": NaN}}',  # and lone surrogates, and NaN
         '{"a": 1, "a": 2}',
+        '{"variables": {"id": "x:1234567890123456789", "n": 123456789012345678}}',  # 19 digits in a string
     ):
         assert repr(_decode(text.encode())) == repr(json.loads(text))
     with pytest.raises(RequestError, match="not valid JSON"):

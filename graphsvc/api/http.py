@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from collections.abc import Hashable, Mapping
 from typing import Any
@@ -131,7 +130,7 @@ def _decode(body: bytes) -> Any:
     """The JSON of a request body as the json module reads it: orjson (a fifth of the time), or
     json for what orjson reads otherwise (it makes floats of integers past 64 bits: a run of 19
     digits or more sends the body to json) or refuses (NaN, a lone surrogate like ``\\ud800``)."""
-    if _LONG_DIGITS.search(body) is None:
+    if _DIGIT_RUN not in body.translate(_DIGITS_AS_ZERO):
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -142,7 +141,10 @@ def _decode(body: bytes) -> Any:
         raise RequestError(400, "the request body is not valid JSON") from None
 
 
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+# every digit made a 0, so that a run of 19 zeros is a run of 19 digits (a translate and a find
+# take a tenth of the time of a regular expression's search)
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_DIGIT_RUN = b"0" * 19
 
 
 def _encode(body: Mapping[str, Any]) -> bytes:
