@@ -91,10 +91,11 @@ def create_app(settings: Settings, store: Store | None = None, *, settle_heap: b
     middleware.append(Middleware(Endpoint, path="/graphql", endpoint=graphql))
     app = Starlette(
         routes=[
-            # first: the router tries the routes in order, and nearly every request is for this one
+            *page_routes(settings),
+            # HTTP requests for /graphql reach the endpoint through the Endpoint middleware, before
+            # any routing; the route stays for the router's own use (url_for, trailing slashes)
             Route("/graphql", graphql, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/graphql", GraphQLWebSocket(schema, services, auth)),
-            *page_routes(settings),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics.endpoint, methods=["GET"]),
