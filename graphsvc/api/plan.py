@@ -63,10 +63,9 @@ from graphql import (
     is_object_type,
 )
 from graphql.execution import ExecutionResult
-from graphql.execution.collect_fields import FieldDetails, FragmentDetails, collect_fields, collect_subfields
+from graphql.execution.collect_fields import FieldDetails, collect_fields, collect_subfields
 from graphql.execution.executor import Executor, default_field_resolver, default_type_resolver
-from graphql.execution.get_variable_signature import GraphQLVariableSignature, get_variable_signature
-from graphql.execution.values import VariableValues, VariableValueSource, get_argument_values
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, is_iterable
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
@@ -76,6 +75,7 @@ from strawberry.types.cast import get_strawberry_type_cast
 
 from graphsvc.api.batches import Batch, Mapped, run_now
 from graphsvc.api.direct import direct_resolver
+from graphsvc.api.operation import Operation, PlanRequest
 
 # Types whose values were found not awaitable (awaitability is a matter of type, except for
 # generators): asked once per type, not once per value.
@@ -402,57 +402,12 @@ def _attribute(field_def: GraphQLField) -> Callable[[Any], Any] | None:
 # -- running it ----------------------------------------------------------------------------------
 
 
-class _Request:
-    """What a plan reads of graphql-core's executor for a request: its context, operation and
-    variables. The executor itself (making it was a tenth of a small query) is made when something
-    needs it: a resolve info, an abstract type's resolver, a plan to compile."""
-
-    __slots__ = ("_executor", "_make", "context_value", "operation", "variable_values")
-
-    def __init__(
-        self,
-        context_value: Any,
-        operation: OperationDefinitionNode,
-        variable_values: VariableValues,
-        make: Callable[[], Executor[Any]],
-    ) -> None:
-        self.context_value = context_value
-        self.operation = operation
-        self.variable_values = variable_values
-        self._make: Callable[[], Executor[Any]] | None = make
-        self._executor: Executor[Any] | None = None
-
-    @staticmethod
-    def of(executor: Executor[Any]) -> _Request:
-        request = _Request(
-            executor.context_value, executor.operation, executor.variable_values, lambda: executor
-        )
-        request._executor, request._make = executor, None  # made already
-        return request
-
-    @property
-    def executor(self) -> Executor[Any]:
-        if self._executor is None:
-            assert self._make is not None, "the request is closed"
-            self._executor = self._make()
-            self._make = None
-        return self._executor
-
-    def close(self) -> None:
-        """Let go of the executor: it refers to itself (async_helpers holds two of its bound
-        methods), and left so, it and the request's context would be freed by the cycle
-        collector only, not when the request ends."""
-        if self._executor is not None:
-            del self._executor.async_helpers
-        self._make = None
-
-
 class _Run:
     """One execution of a plan: the values resolved so far and the awaitables of the next level."""
 
     __slots__ = ("args", "converted", "pending", "request")
 
-    def __init__(self, request: _Request) -> None:
+    def __init__(self, request: PlanRequest) -> None:
         self.request = request
         self.pending: list[tuple[Awaitable[Any], _Output, Any, Any, _Field, _At]] = []
         self.args: dict[_Field, dict[str, Any]] = {}
@@ -624,68 +579,6 @@ def _discard(pending: Iterable[Any]) -> None:
             awaitable.close()
 
 
-# -- the operation of a document, found once -----------------------------------------------------
-
-# Input types that hand back a value of exactly one Python type unchanged (an Int in 32 bits):
-# a variable of one of them, given such a value, needs no coercion.
-_SAME_INPUT: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool, GraphQLInt: int}
-_INT32 = range(-0x80000000, 0x80000000)
-
-
-@dataclass(slots=True)
-class _Operation:
-    """What graphql-core's ``Executor.build`` looks up in a document for an operation name (the
-    operation, the fragments, the variables' signatures), looked up once per document."""
-
-    definition: OperationDefinitionNode
-    fragment_definitions: dict[str, FragmentDefinitionNode]
-    fragments: dict[str, FragmentDetails]
-    # each variable, with the Python type whose values it takes unchanged (None: every value
-    # goes through graphql-core's coercion)
-    variables: list[tuple[GraphQLVariableSignature, type | None]]
-
-    @staticmethod
-    def find(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> _Operation | None:
-        """None when graphql-core must build the executor: no single such operation, fragments
-        with variables, a variable of an unknown type."""
-        operations = [
-            d
-            for d in document.definitions
-            if isinstance(d, OperationDefinitionNode)
-            and (operation_name is None or (d.name is not None and d.name.value == operation_name))
-        ]
-        if len(operations) != 1:
-            return None
-        definitions: dict[str, FragmentDefinitionNode] = {}
-        for d in document.definitions:
-            if isinstance(d, FragmentDefinitionNode):
-                if d.variable_definitions:
-                    return None
-                definitions[d.name.value] = d
-        variables: list[tuple[GraphQLVariableSignature, type | None]] = []
-        for variable in operations[0].variable_definitions or ():
-            signature = get_variable_signature(schema, variable)
-            if isinstance(signature, GraphQLError):
-                return None
-            named = signature.type.of_type if is_non_null_type(signature.type) else signature.type
-            variables.append((signature, _SAME_INPUT.get(named)))
-        fragments = {name: FragmentDetails(d) for name, d in definitions.items()}
-        return _Operation(operations[0], definitions, fragments, variables)
-
-    def variable_values(self, raw: dict[str, Any]) -> VariableValues | None:
-        """The variables as graphql-core coerces them, when each is a value it hands back
-        unchanged; else None."""
-        sources: dict[str, VariableValueSource] = {}
-        coerced: dict[str, Any] = {}
-        for signature, same in self.variables:
-            value: Any = raw.get(signature.name, Undefined)
-            if type(value) is not same or (same is int and value not in _INT32):
-                return None
-            sources[signature.name] = VariableValueSource(signature, value)
-            coerced[signature.name] = value
-        return VariableValues(sources, coerced)
-
-
 # -- the cache of plans and the extension --------------------------------------------------------
 
 
@@ -722,12 +615,12 @@ class Plans:
     _found: dict[tuple[Any, ...], tuple[DocumentNode, Plan | None]] = field(default_factory=dict)
     _variables: dict[int, tuple[DocumentNode, tuple[str, ...] | None]] = field(default_factory=dict)
     _accepted: dict[tuple[str, str | None], DocumentNode] = field(default_factory=dict)
-    _operations: dict[tuple[int, str | None], tuple[DocumentNode, _Operation | None]] = field(
+    _operations: dict[tuple[int, str | None], tuple[DocumentNode, Operation | None]] = field(
         default_factory=dict
     )
 
     def plan(
-        self, request: _Request, document: DocumentNode, schema: strawberry.Schema | None = None
+        self, request: PlanRequest, document: DocumentNode, schema: strawberry.Schema | None = None
     ) -> Plan | None:
         """The plan for the operation of ``request``; None when graphql-core must run it."""
         seen = self._variables.get(id(document))
@@ -797,7 +690,7 @@ class Plans:
         context: Any,
         root_value: Any,
         extensions: dict[str, Any] | None,
-    ) -> _Request | None:
+    ) -> PlanRequest | None:
         """The request with the executor graphql-core's ``build`` makes for it (None where it
         reports errors), looked up without going through the document again and, for variables
         it would hand back unchanged (an ID given as a string...), without coercing them: for a
@@ -806,7 +699,7 @@ class Plans:
         key = (id(document), operation_name)
         found = self._operations.get(key)
         if found is None or found[0] is not document:
-            found = (document, _Operation.find(schema._schema, document, operation_name))
+            found = (document, Operation.find(schema._schema, document, operation_name))
             self._remember(self._operations, key, found)
         operation = found[1]
         values = operation.variable_values(variables or {}) if operation is not None else None
@@ -822,8 +715,8 @@ class Plans:
                 is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as strawberry passes it
                 operation_extensions=extensions,
             )
-            return None if isinstance(built, list) else _Request.of(built)
-        return _Request(
+            return None if isinstance(built, list) else PlanRequest.of(built)
+        return PlanRequest(
             context,
             operation.definition,
             values,
