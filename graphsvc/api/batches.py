@@ -155,20 +155,21 @@ class Loader(Generic[K, V]):
             batch.task = asyncio.get_running_loop().create_task(_load(batch, self.fetch))
 
     def load(self, key: K) -> Mapped[V]:
+        return Mapped(self._batch_of(key), key)
+
+    def _batch_of(self, key: K) -> Batch[K, V]:
+        """The batch ``key`` is loaded (or primed) in; the collecting one for a key never asked for."""
         batch = self._of.get(key)
         if batch is None:
             batch = self._of[key] = self._batch()
             batch.keys.append(key)
-        return Mapped(batch, key)
+        return batch
 
     def then(self, key: K, fn: Callable[[V], R]) -> R | Mapped[R]:
         """``fn`` of the value of ``key``: at once when it is loaded (or primed), else a load of it
         chained with ``fn``."""
-        batch = self._of.get(key)
-        if batch is None:
-            batch = self._of[key] = self._batch()
-            batch.keys.append(key)
-        elif batch.future.done() and batch.error is None:
+        batch = self._batch_of(key)
+        if batch.future.done() and batch.error is None:
             return fn(batch.found[key])
         return Mapped(batch, key, (fn,))  # load(key).then(fn), without the Mapped in between
 
