@@ -41,11 +41,11 @@ from graphsvc.api.types import (
     brand_key_of,
     check_hops,
     customer_by_id,
+    customers_connection,
     post_by_id,
 )
 from graphsvc.errors import BadUserInput
 from graphsvc.keys import Permission
-from graphsvc.model import Account
 from graphsvc.model import StateChange as DomainChange
 from graphsvc.stores.base import CustomerFilter, Page, StateChangeFilter
 
@@ -158,12 +158,7 @@ class Query:
             handle_prefix=given.handle_prefix,
             order=given.order.domain(),
         )
-        calls = info.context.calls
-
-        async def fetch(n: int, cursor: str | None) -> Page[Account]:
-            return await calls(calls.store.list_customers, flt, n, cursor)
-
-        return await fetch_connection(fetch, size, after, Customer.of)
+        return await customers_connection(info, flt, size, after)
 
     @field(
         description="Customers whose current state toward the brand is ADVOCATE, ranked by de-duplicated "

@@ -64,6 +64,18 @@ def brand_by_key(info: Info, key: str) -> Soon[Brand | None]:
     return info.context.loaders.brands_knowing(key).then(key, lambda b: Brand.of(b) if b else None)
 
 
+async def customers_connection(
+    info: Info, flt: CustomerFilter, size: int, after: str | None
+) -> Connection[Customer]:
+    """The page of the store's customers ``flt`` picks, ``size`` of them after the API cursor ``after``."""
+    calls = info.context.calls
+
+    async def fetch(n: int, cursor: str | None) -> Page[Account]:
+        return await calls(calls.store.list_customers, flt, n, cursor)
+
+    return await fetch_connection(fetch, size, after, Customer.of)
+
+
 def check_hops(hops: int) -> int:
     if hops not in (1, 2):
         raise BadUserInput(f"hops must be 1 or 2, got {hops}")
@@ -314,12 +326,7 @@ class Brand(Node):
         flt = CustomerFilter(
             brand=self.brand.key, state=state.domain() if state else None, order=order.domain()
         )
-        calls = info.context.calls
-
-        async def fetch(n: int, cursor: str | None) -> Page[Account]:
-            return await calls(calls.store.list_customers, flt, n, cursor)
-
-        return await fetch_connection(fetch, size, after, Customer.of)
+        return await customers_connection(info, flt, size, after)
 
 
 @strawberry.type(description="The first answer the brand gave to a post, and how long the author waited.")
