@@ -3,7 +3,9 @@
 A store page only carries the cursor after its last item, but every Relay edge needs one. An API
 cursor therefore wraps the store cursor the page started from and how many items of that page to
 skip: resuming after edge *k* re-reads the page from the same place and drops the first *k + 1*.
-The last edge of a page simply points at the store's own ``end_cursor``.
+The last edge of a page simply points at the store's own ``end_cursor``. Edges and page infos
+keep where their cursors resume and encode a cursor only when a query asks for it (most ask
+for nodes alone: a page of ten customers encoded eleven cursors nobody read).
 
 >>> decode_api_cursor(encode_api_cursor("abc", 3))
 ('abc', 3)
@@ -32,17 +34,34 @@ FIRST_HELP = "How many items to return (default 20, at most 100 unless the serve
 AFTER_HELP = "Return the items after this cursor: a previous page's pageInfo.endCursor or an edge's cursor."
 
 
+# Where a cursor resumes: the store cursor a page is read from and how many of its items to skip.
+Resume = tuple[str | None, int]
+
+
 @strawberry.type(description="Where a page of a list starts and ends, and whether more items follow.")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="True when another page follows this one.")
     has_previous_page: bool = strawberry.field(description="True when this page was asked for with `after`.")
-    start_cursor: str | None = strawberry.field(description="The cursor of the first edge; null when empty.")
-    end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page.")
+    start: strawberry.Private[Resume | None]  # the first edge's cursor; None: no edges
+    end: strawberry.Private[Resume | None]
+
+    @strawberry.field(description="The cursor of the first edge; null when empty.")
+    def start_cursor(self) -> str | None:
+        return encode_api_cursor(*self.start) if self.start is not None else None
+
+    @strawberry.field(description="Pass as `after` to get the next page.")
+    def end_cursor(self) -> str | None:
+        return encode_api_cursor(*self.end) if self.end is not None else None
 
 
 @strawberry.type(description="One item of a page and the cursor that points just after it.")
 class Edge(Generic[N]):
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    resume: strawberry.Private[Resume]
+
+    @strawberry.field(description="Pass as `after` to continue after this item.")
+    def cursor(self) -> str:
+        return encode_api_cursor(*self.resume)
+
     node: N = strawberry.field(description="The item.")
 
 
@@ -121,23 +140,23 @@ def _connection(
     """The API's connection of a store page read from ``store_after``, without its first ``skip``
     items: each edge's cursor resumes the same store page and skips up to that edge."""
     items = page.items[skip:]
-    cursors = [encode_api_cursor(store_after, skip + i + 1) for i in range(len(items))]
+    resumes = [(store_after, skip + i + 1) for i in range(len(items))]
     if items and page.end_cursor is not None:
-        cursors[-1] = encode_api_cursor(page.end_cursor, 0)
-    return connection([node(i) for i in items], cursors, page.has_next, after)
+        resumes[-1] = (page.end_cursor, 0)
+    return connection([node(i) for i in items], resumes, page.has_next, after)
 
 
 def connection(
-    nodes: Sequence[N], cursors: Sequence[str], has_next: bool, after: str | None
+    nodes: Sequence[N], resumes: Sequence[Resume], has_next: bool, after: str | None
 ) -> Connection[N]:
-    edges = [Edge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)]
+    edges = [Edge(resume=r, node=n) for r, n in zip(resumes, nodes, strict=True)]
     return Connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=has_next,
             has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start=resumes[0] if resumes else None,
+            end=resumes[-1] if resumes else None,
         ),
     )
 
@@ -146,5 +165,5 @@ def slice_connection(items: Sequence[N], first: int, after: str | None) -> Conne
     """A connection over a list already in memory (brands, replies): cursors are offsets."""
     _, start = decode_api_cursor(after)
     chosen = items[start : start + first]
-    cursors = [encode_api_cursor(None, start + i + 1) for i in range(len(chosen))]
-    return connection(chosen, cursors, start + first < len(items), after)
+    resumes = [(None, start + i + 1) for i in range(len(chosen))]
+    return connection(chosen, resumes, start + first < len(items), after)
