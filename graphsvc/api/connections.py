@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 import orjson
 import strawberry
 
+from graphsvc.api.fields import field
 from graphsvc.api.soon import Soon, then
 from graphsvc.config import Settings
 from graphsvc.errors import BadUserInput, PageSizeExceeded
@@ -45,11 +46,11 @@ class PageInfo:
     start: strawberry.Private[Resume | None]  # the first edge's cursor; None: no edges
     end: strawberry.Private[Resume | None]
 
-    @strawberry.field(description="The cursor of the first edge; null when empty.")
+    @field(description="The cursor of the first edge; null when empty.")
     def start_cursor(self) -> str | None:
         return encode_api_cursor(*self.start) if self.start is not None else None
 
-    @strawberry.field(description="Pass as `after` to get the next page.")
+    @field(description="Pass as `after` to get the next page.")
     def end_cursor(self) -> str | None:
         return encode_api_cursor(*self.end) if self.end is not None else None
 
@@ -58,7 +59,7 @@ class PageInfo:
 class Edge(Generic[N]):
     resume: strawberry.Private[Resume]
 
-    @strawberry.field(description="Pass as `after` to continue after this item.")
+    @field(description="Pass as `after` to continue after this item.")
     def cursor(self) -> str:
         return encode_api_cursor(*self.resume)
 
