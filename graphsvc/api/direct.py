@@ -50,7 +50,7 @@ Resolve = Callable[[Any, Info, dict[Any, dict[str, Any]], dict[str, Any]], Any]
 def direct_resolver(schema: strawberry.Schema | None, field_def: GraphQLField | None) -> Resolve | None:
     """``call(source, info, converted, raw_arguments)`` for a field strawberry would resolve with its
     plain wrapper, ``info`` being strawberry's ``Info`` for the call (the caller makes it: see
-    graphsvc.api.plan) and ``converted`` a per-request dict the call may keep converted arguments
+    graphsvc.api.plan_run) and ``converted`` a per-request dict the call may keep converted arguments
     in; None when the field has extensions other than its permission classes, strawberry's
     default resolver, a schema with an info class of its own, or anything unusual."""
     if schema is None or field_def is None or schema.config.info_class is not Info:
