@@ -95,7 +95,6 @@ def to_mention(item: MentionInput) -> Mention:
         raise BadUserInput(problem)
     if not item.text.strip():
         raise BadUserInput("text is empty; a mention needs its text")
-    created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
     mention = Mention(
         id=item.id,
         author=Account(
@@ -105,7 +104,7 @@ def to_mention(item: MentionInput) -> Mention:
             followers=item.author_followers,
         ),
         text=item.text,
-        created_at=created,
+        created_at=item.created_at,
         lang=item.lang,
         in_reply_to=item.in_reply_to,
         brand=item.brand,
@@ -208,9 +207,7 @@ class Mutation:
         ] = None,
     ) -> Post:
         raw = platform_id(post_id, NodeKind.POST)
-        when = at or datetime.now(UTC)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
+        when = at or datetime.now(UTC)  # a time without an offset is UTC (graphsvc.api.scalars)
         calls = info.context.calls
         post = await calls(calls.store.mark_responded, raw, when)
         info.context.services.cache.clear()

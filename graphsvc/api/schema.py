@@ -7,6 +7,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -27,6 +28,7 @@ from graphsvc.api.mutation import Mutation
 from graphsvc.api.plan import PlannedExecution, Plans
 from graphsvc.api.query import Query
 from graphsvc.api.ranking import Advocate, TriageItem
+from graphsvc.api.scalars import UTC_DATETIME
 from graphsvc.api.shortcut import Shortcut
 from graphsvc.api.subscription import Subscription
 from graphsvc.api.types import Brand, Customer, Post
@@ -105,6 +107,7 @@ def build_schema(settings: Settings, *, plans: bool = True) -> GraphsvcSchema:
         types=[Customer, Brand, Post, Advocate, TriageItem],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
+        scalar_overrides={datetime: UTC_DATETIME},
     )
     if plans:
         schema.shortcut = Shortcut(schema, planned, measured, settings)
