@@ -77,6 +77,13 @@ def encode_api_cursor(store_after: str | None, skip: int) -> str:
     return base64.urlsafe_b64encode(orjson.dumps([store_after, skip])).decode().rstrip("=")
 
 
+# How many items a cursor may skip: a page is read from the store's cursor (or from the start of a
+# ranked list) through the items the cursor skips; a cursor skipping 10**30 items made SQLite
+# refuse the LIMIT (an internal error), and 10**9 would read a whole table for one page. Store
+# lists paged by endCursor skip nothing; a ranked list's cursors are offsets into it.
+MAX_SKIP = 10_000
+
+
 def decode_api_cursor(cursor: str | None) -> tuple[str | None, int]:
     if cursor is None:
         return None, 0
@@ -92,6 +99,12 @@ def decode_api_cursor(cursor: str | None) -> tuple[str | None, int]:
         or value[1] < 0
     ):
         raise BadUserInput(f"cursor {cursor!r} is not valid; pass the endCursor of a previous page")
+    if value[1] > MAX_SKIP:
+        raise BadUserInput(
+            f"cursor {cursor!r} skips {value[1]:,} items, more than the {MAX_SKIP:,} a cursor may skip: "
+            f"page with each page's pageInfo.endCursor (lists ranked in memory, such as topAdvocates "
+            f"and triage, end {MAX_SKIP:,} items deep)"
+        )
     return value[0], value[1]
 
 
