@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -29,8 +30,9 @@ def encode_cursor(key: Sequence[Any]) -> str:
 
 
 def decode_cursor(cursor: str, length: int) -> list[Any]:
-    """The sort key inside ``cursor``: ``length`` strings, numbers or nulls. Anything else (not a
-    cursor :func:`encode_cursor` made for such a key) is bad input.
+    """The sort key inside ``cursor``: ``length`` strings, numbers or nulls, each one a store can
+    bind (a 64-bit integer, a finite float, a string of Unicode text). Anything else (not a cursor
+    :func:`encode_cursor` made for such a key) is bad input.
 
     >>> decode_cursor(encode_cursor([1]), 2)
     Traceback (most recent call last):
@@ -41,13 +43,21 @@ def decode_cursor(cursor: str, length: int) -> list[Any]:
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError):
         key = None
-    if (
-        not isinstance(key, list)
-        or len(key) != length
-        or not all(v is None or isinstance(v, str | int | float) for v in key)
-    ):
+    if not isinstance(key, list) or len(key) != length or not all(_bindable(v) for v in key):
         raise BadUserInput(f"cursor {cursor!r} is not valid; pass the endCursor of a previous page")
     return key
+
+
+def _bindable(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, int):  # bool too: JSON's true and false
+        return -(2**63) <= value < 2**63
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):  # not half a surrogate pair ("\\ud83d"), which no driver encodes
+        return value.isascii() or not any("\ud800" <= c <= "\udfff" for c in value)
+    return False
 
 
 def make_page(rows: Sequence[T], first: int, key_of: Callable[[T], Sequence[Any]]) -> Page[T]:
