@@ -14,6 +14,7 @@ from typing import ParamSpec, TypeVar
 
 import anyio.to_thread
 
+from graphsvc.errors import BadUserInput
 from graphsvc.stores.base import Store
 
 P = ParamSpec("P")
@@ -30,9 +31,17 @@ class StoreCalls:
 
     async def __call__(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         self.counts[getattr(method, "__name__", "call")] += 1
-        if self.inline:
-            return method(*args, **kwargs)
-        return await anyio.to_thread.run_sync(partial(method, *args, **kwargs))
+        try:
+            if self.inline:
+                return method(*args, **kwargs)
+            return await anyio.to_thread.run_sync(partial(method, *args, **kwargs))
+        except UnicodeEncodeError as exc:
+            # Only a client's string can hold half a surrogate pair (JSON can write one: "\ud83d";
+            # the mutations replace or refuse them item by item); no driver can send it on.
+            raise BadUserInput(
+                "a string holds a lone UTF-16 surrogate (an escape like \\ud83d without its pair); "
+                "send Unicode text"
+            ) from exc
 
     async def blocking(self, work: Callable[[], T]) -> T:
         """Run CPU-heavy or many-call work off the event loop, so request timeouts can fire."""
