@@ -38,6 +38,8 @@ class StoreCalls:
         except UnicodeEncodeError as exc:
             # Only a client's string can hold half a surrogate pair (JSON can write one: "\ud83d";
             # the mutations replace or refuse them item by item); no driver can send it on.
+            if not "\ud800" <= exc.object[exc.start] <= "\udfff":
+                raise
             raise BadUserInput(
                 "a string holds a lone UTF-16 surrogate (an escape like \\ud83d without its pair); "
                 "send Unicode text"
