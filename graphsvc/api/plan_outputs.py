@@ -196,12 +196,17 @@ class AbstractOutput(Output):
         return found.complete(run, value, fld, path)
 
 
+# How a field is read: its type's name, a plain attribute, graphql-core's resolver with a resolve
+# info, or a strawberry resolver called directly (graphsvc.api.direct).
 TYPENAME, ATTRIBUTE, RESOLVER, DIRECT = range(4)
 NO_ARGUMENTS: dict[str, Any] = {}  # read, never written
 
 
 @dataclass(slots=True, eq=False)
 class PlanField:
+    """One field of an object type's selection: under which key, how it is read, how its value
+    is completed."""
+
     key: str
     kind: int
     parent: GraphQLObjectType
