@@ -12,7 +12,8 @@ endpoint, and with ``--baseline REV`` the API as it was at git revision REV, ser
 code, as its schema may be older) is measured in the same run, in interleaved rounds (the servers
 answering one query back to back, in alternating order); the table shows the median round of
 each, and the server's CPU time per request (median of the rounds): the rate swings with the
-neighbours' load within minutes, the CPU a request costs much less.
+neighbours' load within minutes, the CPU a request costs much less. The steal column is the share
+of the machine's time the hypervisor gave to other machines during the measurement.
 
 Each query runs twice: as is (the same request over and over, as a polling dashboard sends it;
 the API's read cache answers most of them) and ``unique`` (a variable the query ignores changes
@@ -226,6 +227,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_jiffies() -> tuple[int, int]:
+    """(steal, total) clock ticks of all CPUs so far (Linux: /proc/stat). Steal is the time the
+    hypervisor ran another machine while this one had work: a measurement with steal was slowed
+    by a neighbour, whatever the code did."""
+    ticks = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return ticks[7], sum(ticks)
+
+
 def measure(
     process: subprocess.Popen[bytes],
     url: str,
@@ -239,19 +248,25 @@ def measure(
     """One wrk run, with the server's CPU time per request: on a shared machine the rate swings
     with the neighbours' load, while the CPU a request costs the server moves much less."""
     before = cpu_seconds(process.pid)
+    steal, total = cpu_jiffies()
     result = run_wrk(url, body, key, clients, seconds, script, unique)
     result["cpu_us"] = (cpu_seconds(process.pid) - before) / max(result["requests"], 1) * 1e6
+    steal_after, total_after = cpu_jiffies()
+    result["steal_pct"] = 100 * (steal_after - steal) / max(total_after - total, 1)
     return result
 
 
 def median_round(results: list[dict[str, Any]]) -> dict[str, Any]:
     ordered = sorted(results, key=lambda r: r["rps"])
     cpu = sorted(r["cpu_us"] for r in results)
+    steal = sorted(r["steal_pct"] for r in results)
     return {
         **ordered[len(ordered) // 2],
         "cpu_us": cpu[len(cpu) // 2],
+        "steal_pct": steal[len(steal) // 2],
         "rounds_rps": [round(r["rps"]) for r in results],
         "rounds_cpu_us": [round(r["cpu_us"]) for r in results],
+        "rounds_steal_pct": [round(r["steal_pct"], 1) for r in results],
     }
 
 
@@ -345,13 +360,14 @@ def main() -> int:
     hello_rps = {r["clients"]: r["rps"] for r in rows if r["server"] == "hello"}
     print(
         f"{'server':16} {'query':40} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>8} "
-        f"{'errors':>6} {'vs hello':>8} {'CPU us/req':>10}"
+        f"{'errors':>6} {'vs hello':>8} {'CPU us/req':>10} {'steal %':>7}"
     )
     for r in sorted(rows, key=lambda r: (r["clients"], r["query"], r["server"])):
         r["ratio_to_hello"] = r["rps"] / hello_rps[r["clients"]]
         print(
             f"{r['server']:16} {r['query']:40} {r['clients']:7d} {r['rps']:7.0f} {r['p50_ms']:7.2f} "
             f"{r['p99_ms']:8.2f} {r['errors'] + r['non2xx']:6d} {r['ratio_to_hello']:8.2f} {r['cpu_us']:10.0f}"
+            f" {r['steal_pct']:7.1f}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "api.json").write_text(json.dumps(rows, indent=2))
