@@ -5,10 +5,10 @@ Files are decoded strictly, so the only way one gets into a record is a bad esca
 store cannot encode one, so free text gets U+FFFD in its place (as the classifier's ``clean``
 does), and an id or handle, which would be a different id with the replacement, rejects the record.
 
+``has_lone_surrogate`` and ``valid_text`` live in :mod:`graphsvc.surrogates`, where the stores find them too.
+
 >>> valid_text("bad \\ud800 here")
 'bad \\ufffd here'
->>> has_lone_surrogate("x:\\ud83d"), has_lone_surrogate("x:\\U0001f600")
-(True, False)
 """
 
 from __future__ import annotations
@@ -17,28 +17,18 @@ import re
 from dataclasses import replace
 
 from graphsvc.model import Mention
+from graphsvc.surrogates import has_lone_surrogate, valid_text
 
 from .fields import FieldError
 
 __all__ = ["escapes_surrogates", "has_lone_surrogate", "surrogate_reason", "valid_mention", "valid_text"]
 
-# A str holds a surrogate pair as one astral character, so any surrogate in it stands alone.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def escapes_surrogates(data: bytes) -> bool:
     """True when JSON ``data`` may decode to a lone surrogate (it has an escape of a surrogate)."""
     return _ESCAPE.search(data) is not None
-
-
-def has_lone_surrogate(value: str) -> bool:
-    return not value.isascii() and _SURROGATE.search(value) is not None
-
-
-def valid_text(text: str) -> str:
-    """``text`` with each lone surrogate replaced by U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text) if has_lone_surrogate(text) else text
 
 
 def surrogate_reason(value: str, name: str) -> str:

@@ -20,6 +20,7 @@ import orjson
 
 from graphsvc.errors import BadUserInput
 from graphsvc.stores.base import Page
+from graphsvc.surrogates import has_lone_surrogate
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,7 +57,7 @@ def _bindable(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, str):  # not half a surrogate pair ("\\ud83d"), which no driver encodes
-        return value.isascii() or not any("\ud800" <= c <= "\udfff" for c in value)
+        return not has_lone_surrogate(value)
     return False
 
 
