@@ -261,17 +261,19 @@ def measure(
 CALM_STEAL_PCT = 2.0
 
 
+def _middle(values: list[float]) -> float:
+    """The median (the upper one of an even count)."""
+    return sorted(values)[len(values) // 2]
+
+
 def median_round(results: list[dict[str, Any]]) -> dict[str, Any]:
     ordered = sorted(results, key=lambda r: r["rps"])
-    cpu = sorted(r["cpu_us"] for r in results)
-    steal = sorted(r["steal_pct"] for r in results)
-    calm = sorted(r["rps"] for r in results if r["steal_pct"] < CALM_STEAL_PCT)
+    calm = [r["rps"] for r in results if r["steal_pct"] < CALM_STEAL_PCT]
     return {
         **ordered[len(ordered) // 2],
-        "cpu_us": cpu[len(cpu) // 2],
-        "steal_pct": steal[len(steal) // 2],
-        # the median rate of the calm rounds (the upper one of two), None when none was calm
-        "calm_rps": calm[len(calm) // 2] if calm else None,
+        "cpu_us": _middle([r["cpu_us"] for r in results]),
+        "steal_pct": _middle([r["steal_pct"] for r in results]),
+        "calm_rps": _middle(calm) if calm else None,  # None when no round was calm
         "rounds_rps": [round(r["rps"]) for r in results],
         "rounds_cpu_us": [round(r["cpu_us"]) for r in results],
         "rounds_steal_pct": [round(r["steal_pct"], 1) for r in results],
