@@ -229,6 +229,27 @@ def test_store_feed_marks_count_follow_edges(store: Store) -> None:
     assert store.feed_marks() == FeedMarks(follows=3, state_changes=0)
 
 
+def test_store_lists_all_metrics_and_marks_each_write(store: Store) -> None:
+    assert store.feed_marks().metrics == 0 and list(store.iter_metrics()) == []
+    first = [Metrics(account_id=f"x:{n}", reach1=n, reach2=2 * n, influence=1 / (n + 3)) for n in range(5)]
+    assert store.put_metrics(first) == 5
+    marked = store.feed_marks().metrics
+    assert marked > 0
+    assert [[m.account_id for m in batch] for batch in store.iter_metrics(2)] == [
+        ["x:0", "x:1"],
+        ["x:2", "x:3"],
+        ["x:4"],
+    ]
+    assert [m for batch in store.iter_metrics() for m in batch] == first
+    changed = Metrics(account_id="x:3", reach1=30, reach2=60, influence=0.5)
+    store.put_metrics([changed])
+    assert store.feed_marks().metrics > marked
+    assert [m for batch in store.iter_metrics(4) for m in batch] == [*first[:3], changed, first[4]]
+    # a write of nothing moves nothing
+    again = store.feed_marks()
+    assert store.put_metrics([]) == 0 and store.feed_marks() == again
+
+
 def test_store_list_state_changes_filters_and_pages_newest_first(store: Store) -> None:
     seeded(store)
     store.upsert_posts([post(f"x:s{i}", "x:2", 100 + i, brands=("acme",)) for i in range(6)])

@@ -47,10 +47,12 @@ class Page(Generic[T]):
 class FeedMarks:
     """Where the store stands, read cheaply: a server polls it to notice what other processes
     wrote. ``follows`` is the number of follow edges (edges are only ever added); ``state_changes``
-    the feed position of the newest recorded state change (0 when none)."""
+    the feed position of the newest recorded state change (0 when none); ``metrics`` moves on each
+    :meth:`Store.put_metrics` (0 before the first)."""
 
     follows: int
     state_changes: int
+    metrics: int = 0
 
 
 class CustomerOrder(StrEnum):
@@ -213,6 +215,9 @@ class Store(Protocol):
         projections are built from without one str per endpoint."""
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]: ...
+
+    def iter_metrics(self, batch_size: int = 10_000) -> Iterator[list[Metrics]]:
+        """Every account's stored metrics, in batches of up to ``batch_size``, by account id."""
 
     def stats(self) -> Stats: ...
 

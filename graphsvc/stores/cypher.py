@@ -196,7 +196,13 @@ MATCH (s:State {customer: row.customer, brand: row.brand})
 DELETE s
 """
 
+# Each write moves the 'metrics' sequence, which FEED_MARKS shows to servers that hold the
+# metrics in memory.
 PUT_METRICS = """
+MERGE (q:GraphsvcSequence {name: 'metrics'})
+ON CREATE SET q.value = 0
+SET q.value = q.value + 1
+WITH q
 UNWIND $rows AS row
 MERGE (m:Metrics {account: row.account})
 SET m.reach1 = row.reach1, m.reach2 = row.reach2, m.influence = row.influence
@@ -409,10 +415,21 @@ LIMIT $limit
 RETURN a.id AS follower, [(a)-[:FOLLOWS]->(b:Account) | b.id] AS followees
 """
 
-GET_METRICS = """
+_METRICS = "m {.account, .reach1, .reach2, .influence} AS metrics"
+
+GET_METRICS = f"""
 UNWIND $ids AS id
-MATCH (m:Metrics {account: id})
-RETURN m {.account, .reach1, .reach2, .influence} AS metrics
+MATCH (m:Metrics {{account: id}})
+RETURN {_METRICS}
+"""
+
+# One page of all stored metrics, by account, after $after ('' for the first).
+METRICS_PAGE = f"""
+MATCH (m:Metrics)
+WHERE m.account > $after
+RETURN {_METRICS}
+ORDER BY m.account
+LIMIT $limit
 """
 
 COUNT_CUSTOMERS = "MATCH (a:Account) WHERE a.brand IS NULL RETURN count(a) AS n"
@@ -426,7 +443,8 @@ FEED_MARKS = """
 MATCH ()-[f:FOLLOWS]->()
 WITH count(f) AS follows
 OPTIONAL MATCH (q:GraphsvcSequence {name: 'state_changes'})
-RETURN follows, coalesce(q.value, 0) AS state_changes
+OPTIONAL MATCH (r:GraphsvcSequence {name: 'metrics'})
+RETURN follows, coalesce(q.value, 0) AS state_changes, coalesce(r.value, 0) AS metrics
 """
 
 STATE_CHANGES_AFTER = """

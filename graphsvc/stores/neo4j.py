@@ -376,12 +376,26 @@ class Neo4jStore(Neo4jConnections):
         rows = self._read(fetch(cypher.GET_METRICS, ids=list(dict.fromkeys(ids))), "read metrics")
         return {row["metrics"]["account"]: metrics_from(row["metrics"]) for row in rows}
 
+    def iter_metrics(self, batch_size: int = 10_000) -> Iterator[list[Metrics]]:
+        """Page by page by account id, each page its own read transaction."""
+        after = ""
+        while True:
+            rows = self._read(fetch(cypher.METRICS_PAGE, after=after, limit=batch_size), "read all metrics")
+            if not rows:
+                return
+            yield [metrics_from(row["metrics"]) for row in rows]
+            if len(rows) < batch_size:
+                return
+            after = rows[-1]["metrics"]["account"]
+
     def stats(self) -> Stats:
         return self._read(_stats_work, "count the graph")
 
     def feed_marks(self) -> FeedMarks:
         (row,) = self._read(fetch(cypher.FEED_MARKS), "read the change feed marks")
-        return FeedMarks(follows=int(row["follows"]), state_changes=int(row["state_changes"]))
+        return FeedMarks(
+            follows=int(row["follows"]), state_changes=int(row["state_changes"]), metrics=int(row["metrics"])
+        )
 
     def state_changes_after(self, seq: int, first: int) -> list[tuple[int, StateChange]]:
         check_first(first)

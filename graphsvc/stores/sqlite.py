@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,11 +42,13 @@ from graphsvc.stores.sqlite_graph import SqliteFollowGraph
 from graphsvc.stores.sqlite_rows import (
     ACCOUNT_COLUMNS,
     METRIC_COLUMN,
+    METRICS_COLUMNS,
     POST_COLUMNS,
     account_from,
     api_key_from,
     json_rows,
     marks,
+    metrics_from,
     post_from,
     state_change_from,
     top_per_group,
@@ -211,10 +213,15 @@ class SqliteStore(SqliteFollowGraph):
 
     def put_metrics(self, metrics: Iterable[Metrics]) -> int:
         rows = [(m.account_id, m.reach1, m.reach2, m.influence) for m in metrics]
+        if not rows:
+            return 0
         with self.batch():
-            self._conn().executemany(
-                "INSERT OR REPLACE INTO metrics (account, reach1, reach2, influence) VALUES (?, ?, ?, ?)",
-                rows,
+            conn = self._conn()
+            conn.executemany(f"INSERT OR REPLACE INTO metrics ({METRICS_COLUMNS}) VALUES (?, ?, ?, ?)", rows)
+            # what feed_marks shows a server holding the metrics in memory (graphsvc.api.stored_metrics)
+            conn.execute(
+                "INSERT INTO counters (name, value) VALUES ('metrics', 1)"
+                " ON CONFLICT (name) DO UPDATE SET value = value + 1"
             )
         return len(rows)
 
@@ -413,7 +420,11 @@ class SqliteStore(SqliteFollowGraph):
 
     def feed_marks(self) -> FeedMarks:
         counters = dict(self._all("SELECT name, value FROM counters"))
-        return FeedMarks(follows=counters["follows"], state_changes=counters["state_changes"])
+        return FeedMarks(
+            follows=counters["follows"],
+            state_changes=counters["state_changes"],
+            metrics=counters.get("metrics", 0),  # no row before the first put_metrics
+        )
 
     def state_changes_after(self, seq: int, first: int) -> list[tuple[int, StateChange]]:
         check_first(first)
@@ -457,11 +468,14 @@ class SqliteStore(SqliteFollowGraph):
 
     def get_metrics(self, ids: Sequence[str]) -> dict[str, Metrics]:
         return {
-            row[0]: Metrics(account_id=row[0], reach1=row[1], reach2=row[2], influence=row[3])
-            for row in self._rows_in(
-                "SELECT account, reach1, reach2, influence FROM metrics WHERE account", ids
-            )
+            row[0]: metrics_from(row)
+            for row in self._rows_in(f"SELECT {METRICS_COLUMNS} FROM metrics WHERE account", ids)
         }
+
+    def iter_metrics(self, batch_size: int = 10_000) -> Iterator[list[Metrics]]:
+        rows = self._conn().execute(f"SELECT {METRICS_COLUMNS} FROM metrics ORDER BY account")
+        while batch := rows.fetchmany(batch_size):
+            yield [metrics_from(row) for row in batch]
 
     def stats(self) -> Stats:
         def one(sql: str) -> int:

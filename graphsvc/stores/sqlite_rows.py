@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from graphsvc.errors import ConfigError
-from graphsvc.model import Account, ApiKey, Classification, CustomerType, Post, Response, StateChange
+from graphsvc.model import Account, ApiKey, Classification, CustomerType, Metrics, Post, Response, StateChange
 from graphsvc.stores.base import CustomerOrder
 from graphsvc.stores.times import dt
 
@@ -26,6 +26,7 @@ POST_COLUMNS = (
     " (SELECT group_concat(brand, char(31)) FROM post_brands WHERE post = p.id)"
 )
 ACCOUNT_COLUMNS = "a.id, a.handle, a.name, a.followers, a.brand"
+METRICS_COLUMNS = "account, reach1, reach2, influence"
 METRIC_COLUMN = {
     CustomerOrder.REACH1: "reach1",
     CustomerOrder.REACH2: "reach2",
@@ -85,6 +86,11 @@ def without_rank(rows: list[Any], owners: list[str] | None) -> list[Any]:
 
 def account_from(row: Sequence[Any]) -> Account:
     return Account(id=row[0], handle=row[1], name=row[2], followers=row[3], brand=row[4])
+
+
+def metrics_from(row: Sequence[Any]) -> Metrics:
+    """Metrics from ``account, reach1, reach2, influence``."""
+    return Metrics(account_id=row[0], reach1=row[1], reach2=row[2], influence=row[3])
 
 
 def post_from(row: Sequence[Any]) -> Post:
