@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -112,33 +113,42 @@ def test_api_http_explorer_is_served_and_graphiql_is_off_by_default(twcs_api: Se
     assert set(codes_of(introspection)) == {"BAD_USER_INPUT"} and "introspection" in introspection.text
 
 
-def test_api_http_relations_cost_one_store_call_per_level(twcs_api: Server) -> None:
+def test_api_http_relations_cost_one_store_call_per_level(twcs_api: Server, twcs_store: str) -> None:
     query = """{ stateChanges(first: 100) { edges { node {
-        customer { id peerReach states { type brand { key } }
-            followers(first: 3) { edges { node { id } } } following(first: 3) { edges { node { id } } }
+        customer { id peerReach influence states { type brand { key } }
+            followers(first: 3) { edges { node { id peerReach(hops: 1) } } }
+            following(first: 3) { edges { node { id } } }
             interactions(first: 2) { edges { node { id } } } }
         brand { key name }
         post { id author { id } inReplyTo { id author { id } } response { post { id } } } } } } }"""
-    before = {
-        m: twcs_api.metric("graphsvc_store_calls_total", method=m)
-        for m in (
-            "get_accounts",
-            "get_posts",
-            "get_brands",
-            "states_for",
-            "get_metrics",
-            "list_followers_many",
-            "list_following_many",
-            "list_interactions_many",
-        )
+    methods = (
+        "get_accounts",
+        "get_posts",
+        "get_brands",
+        "states_for",
+        "get_metrics",
+        "list_followers_many",
+        "list_following_many",
+        "list_interactions_many",
+    )
+    # twcs_api answers stored metrics from memory; this one reads them from the store
+    with contextmanager(serve_in_thread)(twcs_store, metrics_in_memory=0) as from_store:
+        answers, calls = [], []
+        for server in (twcs_api, from_store):
+            before = {m: server.metric("graphsvc_store_calls_total", method=m) for m in methods}
+            answers.append(server.data(query))
+            calls.append(
+                {m: server.metric("graphsvc_store_calls_total", method=m) - before[m] for m in methods}
+            )
+    assert answers[0] == answers[1] and len(answers[0]["stateChanges"]["edges"]) == 100
+    in_memory, used = calls
+    assert in_memory["get_metrics"] == 0 and used["get_metrics"] == 1
+    assert {m: n for m, n in in_memory.items() if m != "get_metrics"} == {
+        m: n for m, n in used.items() if m != "get_metrics"
     }
-    data = twcs_api.data(query)
-    assert len(data["stateChanges"]["edges"]) == 100
-    used = {m: twcs_api.metric("graphsvc_store_calls_total", method=m) - n for m, n in before.items()}
     # customers and authors are at 3 depths, posts at 3, brands at 2: never one call per item
     assert used["get_accounts"] <= 3 and used["get_posts"] <= 3 and used["get_brands"] <= 2
-    assert used["states_for"] == 1 and used["get_metrics"] == 1
-    # paged relations of 100 customers: one batched call each
+    assert used["states_for"] == 1
     assert used["list_followers_many"] == used["list_following_many"] == used["list_interactions_many"] == 1
 
 

@@ -65,6 +65,7 @@ def create_app(settings: Settings, store: Store | None = None, *, settle_heap: b
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await services.graph.stored.read()  # before the watch: its first poll finds them current
         watching = asyncio.create_task(services.watch.run(), name="graphsvc-store-watch")
         if settle_heap:
             heap.settle()

@@ -30,7 +30,9 @@ class Services:
         self.settings = settings
         self.calls = calls
         self.hub = StateChangeHub()
-        self.graph = FollowerGraph(calls.store)
+        # metrics in memory only while a watch tells when other processes write them
+        in_memory = settings.metrics_in_memory if settings.watch_seconds > 0 else 0
+        self.graph = FollowerGraph(calls.store, metrics_in_memory=in_memory)
         self.cache = ReadCache(ttl=settings.read_cache_seconds)
         self.watch = StoreWatch(calls, self.hub, self.graph, self.cache, settings.watch_seconds)
         self._classifier: Classifier | None = None

@@ -12,8 +12,10 @@ Edges another process adds (a load while the server runs) are noticed by the app
 previous one meanwhile. The stored metrics are the writer's to refresh (``graphsvc load`` analyses
 after new edges, ``addFollows`` patches them).
 
-Stored metrics are read first; they are *stale* while a refresh runs or after one failed, and then
-:attr:`FollowerGraph.metrics_stale` tells resolvers to compute from the projection instead.
+Stored metrics are read first, from memory when the store has few enough
+(:class:`~graphsvc.api.stored_metrics.StoredMetrics`, dropped before a refresh writes); they are
+*stale* while a refresh runs or after one failed, and then :attr:`FollowerGraph.metrics_stale`
+tells resolvers to compute from the projection instead.
 """
 
 from __future__ import annotations
@@ -27,16 +29,19 @@ import anyio.to_thread
 
 from graphsvc.analytics import Projection, build_projection_from_codes, peer_reach
 from graphsvc.analytics.refresh import Analysis, analyze, compute, update
+from graphsvc.api.stored_metrics import StoredMetrics
 from graphsvc.stores.base import Store
 
 log = logging.getLogger(__name__)
 
 
 class FollowerGraph:
-    """The app's projection and the analysis kept after an incremental refresh."""
+    """The app's projection, the analysis kept after an incremental refresh, and the stored
+    metrics in memory (``metrics_in_memory``: for stores with at most that many; 0: never)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, metrics_in_memory: int = 0) -> None:
         self.store = store
+        self.stored = StoredMetrics(store, metrics_in_memory)
         self._projection: Projection | None = None
         self._analysis: Analysis | None = None
         self._lock: asyncio.Lock | None = None
@@ -77,6 +82,7 @@ class FollowerGraph:
         """Patch the projection with edges the store has just accepted and refresh stored metrics."""
         async with self._guard():
             self.metrics_stale = True
+            self.stored.drop()  # the refresh rewrites metrics; the watch reads them again after it
             try:
                 analysis = await anyio.to_thread.run_sync(self._refresh, list(edges))
             except BaseException:
@@ -113,7 +119,8 @@ class FollowerGraph:
             self._rebuilding = None
 
     async def close(self) -> None:
-        """Stop a rebuild under way (the app is shutting down)."""
+        """Stop a rebuild or a metrics read under way (the app is shutting down)."""
+        await self.stored.close()
         if self._rebuilding is not None:
             self._rebuilding.cancel()
             await asyncio.gather(self._rebuilding, return_exceptions=True)

@@ -120,7 +120,16 @@ class Loaders:
 
     @per_request
     def metrics(self) -> Loader[str, Metrics | None]:
-        return self._loader(_keyed(self.calls, self.store.get_metrics, None))
+        """Stored metrics: from the app's table in memory while it is current, else the store."""
+        stored, from_store = self.graph.stored, _keyed(self.calls, self.store.get_metrics, None)
+
+        async def load(ids: list[str]) -> Sequence[Metrics | None]:
+            table = stored.table
+            if table is None:
+                return await from_store(ids)
+            return [table.get(i) for i in ids]
+
+        return self._loader(load)
 
     @per_request
     def reach(self) -> Loader[tuple[str, int], int]:

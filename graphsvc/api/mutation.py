@@ -189,6 +189,7 @@ class Mutation:
         if created:
             # the shared projection and the stored reach and influence follow the new edges
             await info.context.services.graph.edges_added(good)
+            info.context.services.watch.poke()  # reads the refreshed metrics into memory again
         info.context.services.cache.clear()  # after the refresh: rankings read the new reach
         return FollowResult(accepted=len(good), rejected=len(errors), created=created, errors=errors)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Annotated, Optional, cast
+from typing import Annotated, Optional, TypeVar, cast
 
 import strawberry
 
@@ -37,6 +37,8 @@ from graphsvc.model import Response as DomainResponse
 from graphsvc.model import StateChange as DomainChange
 from graphsvc.stores.base import CustomerFilter, Page
 from graphsvc.stores.paging import decode_cursor, encode_cursor
+
+R = TypeVar("R")
 
 
 @strawberry.interface(
@@ -96,7 +98,16 @@ def reach_of(info: Info, account_id: str, hops: int) -> Soon[int]:
         return stored.reach(hops)
 
     # awaiting a load whose function gives an awaitable awaits that too (Mapped.then)
-    return cast("Soon[int]", info.context.loaders.metrics.then(account_id, known))
+    return cast("Soon[int]", stored_metrics(info, account_id, known))
+
+
+def stored_metrics(info: Info, account_id: str, fn: Callable[[Metrics | None], R]) -> Soon[R]:
+    """``fn`` of the account's stored metrics (None when it has none): at once from the app's
+    table in memory while it is current (graphsvc.api.stored_metrics), else chained onto a load."""
+    table = info.context.services.graph.stored.table
+    if table is not None:
+        return fn(table.get(account_id))
+    return info.context.loaders.metrics.then(account_id, fn)
 
 
 async def reaches_of(info: Info, account_ids: Sequence[str], hops: int) -> list[int]:
@@ -178,7 +189,7 @@ class Customer(Node):
         graphql_type=float | None,
     )
     def influence(self, info: Info) -> Soon[float | None]:
-        return info.context.loaders.metrics.then(self.account.id, lambda m: m.influence if m else None)
+        return stored_metrics(info, self.account.id, lambda m: m.influence if m else None)
 
     @field(
         description="Of this customer's audience (peer reach at `hops`), how many accounts have "
