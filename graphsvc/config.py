@@ -41,9 +41,7 @@ class Settings:
     key_cache_seconds: float = 5.0  # how long a checked API key is trusted before the store is asked again
     read_cache_seconds: float = 2.0  # identical reads within this time share one answer; 0: off
     watch_seconds: float = 1.0  # how often the server looks for other processes' writes; 0: never
-    metrics_in_memory: int = (
-        250_000  # keep the stored metrics in memory for stores with at most this many; 0: never
-    )
+    metrics_in_memory: int = 250_000  # stored metrics kept in memory up to this many accounts; 0: never
     playbook: str | None = None  # JSON file: per-type playbook overrides, globally and per brand
 
     @classmethod

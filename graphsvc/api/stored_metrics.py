@@ -1,13 +1,13 @@
 """Every account's stored metrics in memory, so a peer reach or an influence is a dict lookup.
 
-A customer's page shows each follower's reach. Read from the store, that is a statement, a batch
-and a level of the plan more per page: a customer's nested query took a fifth longer so than from
-memory. A server whose store holds at most ``limit`` metrics (``GRAPHSVC_METRICS_IN_MEMORY``,
+A customer's page shows each follower's reach. Read from the store, that is one more statement,
+batch and level of loads per page: the benchmark's nested customer query spent a fifth more CPU
+time that way than with the metrics in memory. A server whose store holds at most ``limit`` metrics (``GRAPHSVC_METRICS_IN_MEMORY``,
 about 250 bytes each) reads them all at startup and answers from memory while they are current:
 
 - the store watch (:mod:`graphsvc.api.watch`) passes on the store's metrics mark each poll
   (:attr:`~graphsvc.stores.base.FeedMarks.metrics`, moved by every ``put_metrics``); when it moved
-  (``graphsvc load`` or ``graphsvc analyse`` in another process), the table is dropped at once and
+  (``graphsvc load`` or ``graphsvc analyze`` in another process), the table is dropped at once and
   read again in the background, and reads go to the store meanwhile;
 - this server's own metric writes (the refresh after ``addFollows``) drop it before they write.
 
@@ -55,7 +55,7 @@ class StoredMetrics:
             return
         if self._reading is not None:
             if mark != self._reading_mark:
-                self.drop()  # written since the read under way began: it is not kept, the next poll reads again
+                self.drop()  # written since that read began: it is not kept; the next poll reads again
             return
         self.drop()
         self._reading = asyncio.create_task(self._read_later(), name="graphsvc-metrics-read")

@@ -5,9 +5,9 @@ by polling the store's cheap :meth:`~graphsvc.stores.base.Store.feed_marks` ever
 ``watch_seconds``. New state changes, whoever recorded them, go to the ``stateChanged``
 subscribers in feed order; a follow edge count that differs from the shared projection's makes
 the follower graph rebuild (see :meth:`FollowerGraph.follows_stored`), and a moved metrics mark
-makes the stored metrics in memory read again (:mod:`graphsvc.api.stored_metrics`). This server's own writes
-call :meth:`StoreWatch.poke` to be passed on at once, through the same path, so nothing is sent
-twice. When the marks move, the read cache is cleared, so another process's state changes and
+has the metrics in memory read again (:mod:`graphsvc.api.stored_metrics`). This server's own
+writes call :meth:`StoreWatch.poke` to be passed on at once, through the same path, so nothing is
+sent twice. When the marks move, the read cache is cleared, so another process's state changes and
 edges show in answers at the next poll rather than after the cache's TTL.
 """
 
