@@ -149,6 +149,7 @@ def test_api_http_relations_cost_one_store_call_per_level(twcs_api: Server, twcs
     # customers and authors are at 3 depths, posts at 3, brands at 2: never one call per item
     assert used["get_accounts"] <= 3 and used["get_posts"] <= 3 and used["get_brands"] <= 2
     assert used["states_for"] == 1
+    # paged relations of 100 customers: one batched call each
     assert used["list_followers_many"] == used["list_following_many"] == used["list_interactions_many"] == 1
 
 
