@@ -16,6 +16,7 @@ import anyio.to_thread
 
 from graphsvc.errors import BadUserInput
 from graphsvc.stores.base import Store
+from graphsvc.surrogates import has_lone_surrogate
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -38,7 +39,7 @@ class StoreCalls:
         except UnicodeEncodeError as exc:
             # Only a client's string can hold half a surrogate pair (JSON can write one: "\ud83d";
             # the mutations replace or refuse them item by item); no driver can send it on.
-            if not "\ud800" <= exc.object[exc.start] <= "\udfff":
+            if not has_lone_surrogate(exc.object[exc.start : exc.end]):
                 raise
             raise BadUserInput(
                 "a string holds a lone UTF-16 surrogate (an escape like \\ud83d without its pair); "
